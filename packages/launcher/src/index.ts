@@ -1,0 +1,2 @@
+export { startAll } from "./startAll.js";
+export { loadLauncherConfig, type LauncherConfig } from "./config.js";

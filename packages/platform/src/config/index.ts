@@ -1,0 +1,2 @@
+export { loadConfig, ConfigError, type Env } from "./loadConfig.js";
+export { baseConfigShape, baseConfigSchema, csv, httpUrl, port, type BaseConfig } from "./baseConfig.js";

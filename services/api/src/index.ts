@@ -1,0 +1,18 @@
+import { startHttpService, type RunningService, type SharedRuntime } from "@materi/platform";
+import { createTransport } from "@materi/events";
+import { buildApp } from "./app.js";
+import type { ApiConfig } from "./config.js";
+import { apiMigrations } from "./store/migrations.js";
+export { loadApiConfig, type ApiConfig } from "./config.js";
+
+/** Starts the api service alone or inside the launcher (which passes `shared`). */
+export function startApi(config: ApiConfig, shared?: SharedRuntime): Promise<RunningService> {
+  return startHttpService({
+    name: "api",
+    config,
+    shared,
+    schemas: [{ owner: "api", migrations: apiMigrations }],
+    createTransport: () => createTransport({ redisUrl: config.REDIS_URL, connectionName: "api" }),
+    build: (deps) => buildApp(config, deps),
+  });
+}

@@ -1,0 +1,4 @@
+import { runMain } from "@materi/platform";
+import { loadAriaConfig, startAria } from "./index.js";
+
+await runMain(async () => startAria(loadAriaConfig(process.env)));

@@ -1,0 +1,79 @@
+import cors from "@fastify/cors";
+import { createServiceApp, type Logger } from "@materi/platform";
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import { createKeySource } from "./auth/keySource.js";
+import { createTokenVerifier } from "./auth/tokenVerifier.js";
+import { canvasRoutes } from "./canvas/canvasRoutes.js";
+import { installCollabTunnel } from "./collab/collabTunnel.js";
+import type { GatewayConfig } from "./config.js";
+import { installEdgeBasics } from "./edge/edgeBasics.js";
+import { edgeGuard } from "./edge/edgeGuard.js";
+import { addressSet } from "./network/cidr.js";
+import { createClientIpResolver } from "./network/clientIp.js";
+import { proxyRoutes } from "./proxy/proxyRoutes.js";
+import { upstreamRoutes } from "./proxy/upstreams.js";
+import { createRateLimiter } from "./rateLimit/createRateLimiter.js";
+
+export interface GatewayDeps {
+  logger: Logger;
+  /** Rate-limit counters shared by every replica. Default: none, counts kept in this process. */
+  redis?: Redis | undefined;
+  /** Tracing and metrics hooks (and GET /metrics), registered before any route. Default: none. */
+  instrument?: ((app: FastifyInstance) => void) | undefined;
+}
+
+/** Response fields a browser script may read on a cross-origin answer. */
+const EXPOSED_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "ETag", "Location", "x-request-id"];
+
+/** The public edge: routing, token check, rate limits, CORS, canvas and the /collab tunnel. No listen. */
+export function buildApp(config: GatewayConfig, deps: GatewayDeps): FastifyInstance {
+  const app = createServiceApp({
+    service: "gateway",
+    logger: deps.logger,
+    // The edge has no internal routes: installEdgeBasics answers /internal/* with 404 first.
+    serviceKeys: [],
+    readiness: [],
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // Client addresses come from network/clientIp.ts, which knows Cloudflare; Fastify's own stays off.
+    trustProxy: false,
+    instrument: (instance) => {
+      installEdgeBasics(instance);
+      deps.instrument?.(instance);
+    },
+  });
+  const resolveClientIp = createClientIpResolver(config.TRUST_PROXY);
+  const rateLimit = createRateLimiter({
+    points: config.RATE_LIMIT_REQUESTS,
+    durationS: config.RATE_LIMIT_WINDOW_S,
+    keyPrefix: config.RATE_LIMIT_PREFIX,
+    redis: deps.redis,
+    logger: deps.logger,
+  });
+  const verifyToken = createTokenVerifier({
+    keys: createKeySource({ url: config.JWKS_URL, cooldownMs: config.JWKS_COOLDOWN_MS, maxAgeMs: config.JWKS_MAX_AGE_MS, logger: deps.logger }),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    cacheSize: config.JWT_CACHE_SIZE,
+  });
+  // Registered before the guard so preflights are answered without a token or a rate-limit point.
+  if (config.CORS_ORIGINS.length > 0) {
+    void app.register(cors, { origin: [...config.CORS_ORIGINS], credentials: true, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
+  }
+  void app.register(edgeGuard, { resolveClientIp, verifyToken, rateLimit, metricsAllow: addressSet(config.METRICS_ALLOW) });
+  void app.register(proxyRoutes, {
+    routes: upstreamRoutes(config),
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    connections: config.UPSTREAM_CONNECTIONS,
+  });
+  void app.register(canvasRoutes, { root: config.CANVAS_DIR });
+  const tunnel = installCollabTunnel(app.server, { relayUrl: config.RELAY_URL, resolveClientIp, rateLimit, logger: deps.logger });
+  app.addHook("preClose", (done) => {
+    tunnel.close();
+    done();
+  });
+  // After the last request: what was allowed from memory is still counted in Redis.
+  app.addHook("onClose", () => rateLimit.close());
+  return app;
+}
