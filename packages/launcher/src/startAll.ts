@@ -1,6 +1,6 @@
-import path from "node:path";
 import {
   createLogger,
+  dataDirOf,
   generateServiceKey,
   startEmbeddedPostgres,
   type Env,
@@ -29,7 +29,7 @@ export async function startAll(env: Env): Promise<{ services: RunningService[]; 
   const shared: SharedRuntime = { logger };
   const closers: Array<() => Promise<void>> = [];
   if (!config.DATABASE_URL) {
-    const dataDir = path.resolve(config.MATERI_DATA_DIR);
+    const dataDir = dataDirOf(config);
     const embedded = await startEmbeddedPostgres({ dataDir, maxConnections: config.DATABASE_POOL_SIZE * BACKENDS });
     shared.database = { url: embedded.url, embedded: true };
     closers.push(() => embedded.close());

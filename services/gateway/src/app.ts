@@ -1,5 +1,5 @@
 import cors from "@fastify/cors";
-import { createServiceApp, type Logger } from "@materi/platform";
+import { createServiceApp, type Logger, type ReadinessCheck } from "@materi/platform";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { createKeySource } from "./auth/keySource.js";
@@ -7,18 +7,18 @@ import { createTokenVerifier } from "./auth/tokenVerifier.js";
 import { canvasRoutes } from "./canvas/canvasRoutes.js";
 import { installCollabTunnel } from "./collab/collabTunnel.js";
 import type { GatewayConfig } from "./config.js";
-import { installEdgeBasics } from "./edge/edgeBasics.js";
-import { edgeGuard } from "./edge/edgeGuard.js";
+import { edgeGuard, installEdgeBasics } from "./edge/edgeGuard.js";
 import { addressSet } from "./network/cidr.js";
 import { createClientIpResolver } from "./network/clientIp.js";
-import { proxyRoutes } from "./proxy/proxyRoutes.js";
-import { upstreamRoutes } from "./proxy/upstreams.js";
+import { proxyRoutes, routesPath, upstreamRoutes } from "./proxy/proxyRoutes.js";
 import { createRateLimiter } from "./rateLimit/createRateLimiter.js";
 
 export interface GatewayDeps {
   logger: Logger;
   /** Rate-limit counters shared by every replica. Default: none, counts kept in this process. */
   redis?: Redis | undefined;
+  /** What /readyz checks (the event transport). Default: nothing. */
+  readiness?: ReadinessCheck[] | undefined;
   /** Tracing and metrics hooks (and GET /metrics), registered before any route. Default: none. */
   instrument?: ((app: FastifyInstance) => void) | undefined;
 }
@@ -33,7 +33,7 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps): FastifyInsta
     logger: deps.logger,
     // The edge has no internal routes: installEdgeBasics answers /internal/* with 404 first.
     serviceKeys: [],
-    readiness: [],
+    readiness: deps.readiness ?? [],
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Client addresses come from network/clientIp.ts, which knows Cloudflare; Fastify's own stays off.
     trustProxy: false,
@@ -60,9 +60,11 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps): FastifyInsta
   if (config.CORS_ORIGINS.length > 0) {
     void app.register(cors, { origin: [...config.CORS_ORIGINS], credentials: true, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
   }
-  void app.register(edgeGuard, { resolveClientIp, verifyToken, rateLimit, metricsAllow: addressSet(config.METRICS_ALLOW) });
+  const routes = upstreamRoutes(config);
+  const isRouted = (path: string) => routes.some((route) => routesPath(route, path));
+  void app.register(edgeGuard, { resolveClientIp, verifyToken, rateLimit, metricsAllow: addressSet(config.METRICS_ALLOW), isRouted });
   void app.register(proxyRoutes, {
-    routes: upstreamRoutes(config),
+    routes,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     connections: config.UPSTREAM_CONNECTIONS,

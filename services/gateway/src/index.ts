@@ -1,15 +1,5 @@
-import {
-  createLogger,
-  createMetrics,
-  httpMetrics,
-  httpTracing,
-  initTracing,
-  listen,
-  metricsRoute,
-  type Logger,
-  type RunningService,
-  type SharedRuntime,
-} from "@materi/platform";
+import { startHttpService, type Logger, type RunningService, type SharedRuntime } from "@materi/platform";
+import { createTransport } from "@materi/events";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
 import { buildApp } from "./app.js";
@@ -19,44 +9,28 @@ export { buildApp, type GatewayDeps } from "./app.js";
 export { loadGatewayConfig, type GatewayConfig } from "./config.js";
 export { GatewayErrors, gatewayProblem } from "./errors.js";
 
-const SERVICE = "gateway";
-
 /**
- * Starts the gateway alone or inside the all-in-one launcher: Redis for shared rate limits when
- * REDIS_URL is set, metrics and tracing, then listen on HOST:PORT. stop() drains in-flight
- * requests and cuts /collab tunnels first, then closes Redis and flushes spans. Idempotent.
+ * Starts the gateway alone or inside the all-in-one launcher, on the same runtime as every
+ * service (no database). Rate limits get their own Redis connection, tuned for the hot path;
+ * stop() drains in-flight requests and cuts /collab tunnels first, then closes Redis.
  */
 export async function startGateway(config: GatewayConfig, shared?: SharedRuntime): Promise<RunningService & { app: FastifyInstance }> {
-  const logger = shared?.logger?.child({ service: SERVICE }) ?? createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-  const redis = config.REDIS_URL === undefined ? undefined : await connectRedis(config.REDIS_URL, logger);
-  const metrics = createMetrics({ service: SERVICE });
-  // Spans nobody exports are pure cost on the hottest path of the platform (measured in
-  // bench/gateway.ts): without a collector the edge only passes a traceparent on.
-  const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? undefined : initTracing({ service: SERVICE, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
-  const app = buildApp(config, {
-    logger,
-    redis,
-    instrument: (instance) => {
-      if (tracing) void instance.register(httpTracing, { service: SERVICE });
-      void instance.register(httpMetrics, { metrics });
-      void instance.register(metricsRoute, { metrics });
+  return startHttpService({
+    name: "gateway",
+    config,
+    shared,
+    createTransport: () => createTransport({ redisUrl: config.REDIS_URL, connectionName: "gateway" }),
+    // Spans on every proxied request only when someone collects them (see bench/gateway.ts).
+    traceRequests: config.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined,
+    build: async (deps) => {
+      const redis = config.REDIS_URL === undefined ? undefined : await connectRedis(config.REDIS_URL, deps.logger);
+      const app = buildApp(config, { logger: deps.logger, redis, readiness: deps.readiness, instrument: deps.observability.instrument });
+      app.addHook("onClose", async () => {
+        await redis?.quit().catch(() => redis.disconnect());
+      });
+      return app;
     },
   });
-  let url: string;
-  try {
-    url = await listen(app, config.HOST, config.PORT);
-  } catch (err) {
-    await Promise.allSettled([app.close(), redis?.quit(), tracing?.shutdown()]);
-    throw err;
-  }
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      await app.close();
-      await redis?.quit().catch(() => redis.disconnect());
-      await tracing?.shutdown();
-    })());
-  return { name: SERVICE, url, app, stop };
 }
 
 /** How long start waits for Redis before serving with per-replica limits, in ms. */

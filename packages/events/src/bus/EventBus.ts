@@ -144,7 +144,8 @@ export interface EventBus {
    * Starts consuming. One subscription per (stream, group) and bus: a second one would split the
    * group's entries between the two handlers, and each would ack the other's events unseen.
    */
-  subscribe<T extends EventType = EventType>(options: SubscribeOptions<T>): Subscription;
+  subscribe<T extends EventType = EventType>(options: IdempotentSubscribeOptions<T>): Subscription;
+  subscribe<T extends EventType = EventType>(options: PlainSubscribeOptions<T>): Subscription;
   /** Stops every subscription and the queue-depth sampler. The transport is left open (its owner closes it). */
   close(): Promise<void>;
 }

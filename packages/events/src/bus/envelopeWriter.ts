@@ -1,4 +1,4 @@
-import { isFieldSet, toBinary, type DescField, type DescMessage } from "@bufbuild/protobuf";
+import type { DescField, DescMessage } from "@bufbuild/protobuf";
 import { EventEnvelopeSchema, requiredFields } from "@materi/contracts";
 import { randomUUID } from "node:crypto";
 import { isEventType, payloadSchemaFor } from "../catalog/index.js";
@@ -11,6 +11,8 @@ import {
   WrongPayloadTypeError,
   type BuildEnvelopeInput,
 } from "../envelope/index.js";
+import { payloadBytes, varintSize, writeVarint, type PayloadBytes } from "./payloadWriter.js";
+import { missingRequired } from "./requiredFields.js";
 
 /** A serialized envelope and the event_id it carries. */
 export interface WrittenEnvelope {
@@ -25,7 +27,7 @@ export interface WrittenEnvelope {
  * field options on every call) and 14 in reflective `toBinary` of the envelope, while a
  * pipelined XADD costs ~10 us: publishing could not reach half of raw Redis throughput. Here
  * the required-field lists are cached per schema and the envelope (seven fixed fields) is
- * written by hand; the payload still goes through protobuf-es `toBinary`.
+ * written by hand, and so is a payload of plain scalar fields (payloadWriter.ts).
  * `envelopeWriter.test.ts` checks byte equality with buildEnvelope; if the envelope message
  * ever changes shape, `FAST_PATH` turns off and buildEnvelope is used instead.
  */
@@ -41,21 +43,10 @@ export function writeEnvelope(input: BuildEnvelopeInput): WrittenEnvelope {
   checkEnvelopeInput(input, input.eventId === undefined ? undefined : eventId);
   const metadata: Array<[string, string]> = [[EnvelopeMetadata.schemaVersion, String(input.schemaVersion)]];
   if (input.traceparent !== undefined) metadata.push([EnvelopeMetadata.traceparent, input.traceparent]);
-  const payload = toBinary(schema, input.payload);
+  const payload = payloadBytes(schema, input.payload);
   checkEnvelopeFields(input, payload);
   const bytes = encode({ eventId, eventType: String(input.eventType), source: input.sourceService, correlation: input.correlationId, timestampMs, payload, metadata });
   return { eventId, bytes };
-}
-
-const requiredCache = new WeakMap<DescMessage, DescField[]>();
-
-function requiredOf(schema: DescMessage): DescField[] {
-  let fields = requiredCache.get(schema);
-  if (fields === undefined) {
-    fields = requiredFields(schema);
-    requiredCache.set(schema, fields);
-  }
-  return fields;
 }
 
 /** createEnvelope's payload checks, in its order and with its errors. */
@@ -66,7 +57,7 @@ function checkPayload(input: BuildEnvelopeInput): DescMessage {
   }
   const schema: DescMessage = payloadSchemaFor(eventType as string);
   if (payload.$typeName !== schema.typeName) throw new WrongPayloadTypeError(eventType, schema.typeName, payload.$typeName);
-  const missing = requiredOf(schema).filter((field) => !isFieldSet(payload, field));
+  const missing = missingRequired(schema, payload);
   if (missing.length > 0) throw new MissingRequiredFieldError(eventType, schema.typeName, missing.map((f) => f.name));
   return schema;
 }
@@ -80,7 +71,7 @@ function checkEnvelopeInput(input: BuildEnvelopeInput, eventId: string | undefin
 }
 
 /** The envelope's own required fields (event_id, event_type, timestamp and payload are set by now). */
-function checkEnvelopeFields(input: BuildEnvelopeInput, payload: Uint8Array): void {
+function checkEnvelopeFields(input: BuildEnvelopeInput, payload: PayloadBytes): void {
   const empty = [
     input.sourceService === "" ? "source_service" : undefined,
     input.correlationId === "" ? "correlation_id" : undefined,
@@ -110,7 +101,7 @@ interface EnvelopeParts {
   source: string;
   correlation: string;
   timestampMs: number;
-  payload: Uint8Array;
+  payload: PayloadBytes;
   metadata: ReadonlyArray<[string, string]>;
 }
 
@@ -118,7 +109,7 @@ interface EnvelopeParts {
 function encode(e: EnvelopeParts): Buffer {
   const seconds = Math.floor(e.timestampMs / 1000);
   const nanos = (e.timestampMs % 1000) * 1_000_000;
-  const timestampLength = (seconds > 0 ? 1 + varintLength(seconds) : 0) + (nanos > 0 ? 1 + varintLength(nanos) : 0);
+  const timestampLength = (seconds > 0 ? 1 + varintSize(seconds) : 0) + (nanos > 0 ? 1 + varintSize(nanos) : 0);
   const entrySizes = e.metadata.map(([key, value]) => lengthDelimitedSize(Buffer.byteLength(key)) + lengthDelimitedSize(Buffer.byteLength(value)));
   const size =
     stringSize(e.eventId) + stringSize(e.eventType) + stringSize(e.source) + lengthDelimitedSize(timestampLength) +
@@ -130,26 +121,20 @@ function encode(e: EnvelopeParts): Buffer {
   if (seconds > 0) out.varintField(1, seconds);
   if (nanos > 0) out.varintField(2, nanos);
   out.string(5, e.correlation);
-  if (e.payload.length > 0) out.header(6, e.payload.length).raw(e.payload);
+  if (e.payload.length > 0) out.header(6, e.payload.length).payload(e.payload);
   e.metadata.forEach(([key, value], i) => out.header(7, entrySizes[i]!).entry(key, value));
   return out.done(size);
 }
 
 /** Bytes of a length-delimited field (tag < 16, so one byte) carrying `length` bytes. */
 function lengthDelimitedSize(length: number): number {
-  return 1 + varintLength(length) + length;
+  return 1 + varintSize(length) + length;
 }
 
 /** proto3: an empty string is the default and is not written. */
 function stringSize(value: string): number {
   const length = Buffer.byteLength(value);
   return length === 0 ? 0 : lengthDelimitedSize(length);
-}
-
-function varintLength(value: number): number {
-  let length = 1;
-  for (let v = value; v >= 128; v = Math.floor(v / 128)) length += 1;
-  return length;
 }
 
 /** A cursor over a buffer sized in advance. Field numbers here are all below 16 (one-byte tags). */
@@ -184,9 +169,8 @@ class Writer {
     return this.varint(value);
   }
 
-  raw(bytes: Uint8Array): this {
-    this.buf.set(bytes, this.at);
-    this.at += bytes.length;
+  payload(bytes: PayloadBytes): this {
+    this.at = bytes.write(this.buf, this.at);
     return this;
   }
 
@@ -196,12 +180,7 @@ class Writer {
   }
 
   private varint(value: number): this {
-    let v = value;
-    while (v >= 128) {
-      this.buf[this.at++] = (v % 128) | 128;
-      v = Math.floor(v / 128);
-    }
-    this.buf[this.at++] = v;
+    this.at = writeVarint(this.buf, this.at, value);
     return this;
   }
 }

@@ -33,7 +33,9 @@ export function eventTablesMigration(schema: string, version = 1): Migration {
   const s = checkSchemaName(schema);
   return {
     version,
-    name: "event tables: outbox and processed_events",
+    // Named apart from the first draft's (unpartitioned outbox), so a dev database made with that
+    // draft fails loudly with MIGRATION_CONFLICT instead of missing columns later: delete its data dir.
+    name: "event tables: partitioned outbox and processed_events",
     up: `
       create table ${s}.outbox (
         id bigint generated always as identity primary key,

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { z } from "zod";
 
 /** Parses `"a,b, c"` into `["a","b","c"]`. */
@@ -31,8 +32,10 @@ export const baseConfigShape = {
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Redis URL. Unset: the in-process transport (one process only). */
   REDIS_URL: url(["redis:", "rediss:"]).optional(),
-  /** Where embedded data lives (PGlite, files, mail). Default ./.materi */
+  /** Where embedded data lives (PGlite, files, mail). Default ./.materi, relative to where npm was run. */
   MATERI_DATA_DIR: z.string().default("./.materi"),
+  /** Set by npm to the directory it was invoked from, so `npm start -w services/x` finds the same data dir. */
+  INIT_CWD: z.string().optional(),
   /**
    * Keys accepted in X-Service-Key on /internal/* routes, comma-separated (the first is the one
    * this service sends; list several to rotate). Unset in embedded mode: one is generated per start.
@@ -49,3 +52,8 @@ export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
 /** Port variable with a default, validated as a TCP port. */
 export const port = (defaultPort: number) => z.coerce.number().int().min(0).max(65535).default(defaultPort);
+
+/** The embedded data directory as an absolute path, resolved from where the user ran npm. */
+export function dataDirOf(config: Pick<BaseConfig, "MATERI_DATA_DIR" | "INIT_CWD">): string {
+  return path.resolve(config.INIT_CWD ?? process.cwd(), config.MATERI_DATA_DIR);
+}

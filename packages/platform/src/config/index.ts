@@ -1,2 +1,2 @@
 export { loadConfig, ConfigError, type Env } from "./loadConfig.js";
-export { baseConfigShape, baseConfigSchema, csv, httpUrl, port, type BaseConfig } from "./baseConfig.js";
+export { baseConfigShape, baseConfigSchema, csv, httpUrl, port, dataDirOf, type BaseConfig } from "./baseConfig.js";

@@ -15,13 +15,18 @@ export interface Observability {
 
 const STATE_NAMES = { closed: "closed", open: "open", "half-open": "halfOpen" } as const;
 
-export function createObservability(options: { service: string; otlpEndpoint?: string | undefined }): Observability {
+export function createObservability(options: {
+  service: string;
+  otlpEndpoint?: string | undefined;
+  /** Register the `HTTP Request` span hook. Default true. */
+  traceRequests?: boolean;
+}): Observability {
   const metrics = createMetrics({ service: options.service });
   const tracing = initTracing({ service: options.service, otlpEndpoint: options.otlpEndpoint });
   return {
     metrics,
     instrument(app) {
-      void app.register(httpTracing, { service: options.service });
+      if (options.traceRequests ?? true) void app.register(httpTracing, { service: options.service });
       void app.register(httpMetrics, { metrics });
       void app.register(metricsRoute, { metrics });
     },

@@ -1,6 +1,5 @@
-import path from "node:path";
 import type { Logger } from "pino";
-import type { BaseConfig } from "../config/baseConfig.js";
+import { dataDirOf, type BaseConfig } from "../config/baseConfig.js";
 import { createDatabase, runMigrations, startEmbeddedPostgres, type Database, type Migration } from "../db/index.js";
 import { BREAKER_SETTINGS, createBreaker, isDatabaseConnectionFailure, type Breaker } from "../resilience/index.js";
 import type { SharedRuntime } from "./types.js";
@@ -39,7 +38,7 @@ export async function openServiceDatabase(options: {
   } else if (!url) {
     // The same directory the all-in-one launcher uses, so data follows the user between both ways
     // of running; the lock file stops two processes from sharing it.
-    const dataDir = path.resolve(config.MATERI_DATA_DIR);
+    const dataDir = dataDirOf(config);
     embeddedServer = await startEmbeddedPostgres({ dataDir, maxConnections: config.DATABASE_POOL_SIZE });
     url = embeddedServer.url;
     embedded = true;

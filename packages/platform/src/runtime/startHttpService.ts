@@ -31,6 +31,11 @@ export interface HttpServiceSpec<C extends BaseConfig & { PORT: number }, T exte
   /** Builds this service's transport when the launcher did not share one. */
   createTransport: () => T;
   build: (deps: ServiceDeps<T>) => FastifyInstance | Promise<FastifyInstance>;
+  /**
+   * Whether every request gets an `HTTP Request` span. Default true. The gateway turns it off
+   * unless traces are exported: on its hot path a span costs more than the routing itself.
+   */
+  traceRequests?: boolean;
 }
 
 /**
@@ -43,7 +48,11 @@ export async function startHttpService<C extends BaseConfig & { PORT: number }, 
 ): Promise<RunningService & { app: FastifyInstance }> {
   const shared = spec.shared ?? {};
   const logger = shared.logger?.child({ service: spec.name }) ?? createLogger({ service: spec.name, level: spec.config.LOG_LEVEL });
-  const observability = createObservability({ service: spec.name, otlpEndpoint: spec.config.OTEL_EXPORTER_OTLP_ENDPOINT });
+  const observability = createObservability({
+    service: spec.name,
+    otlpEndpoint: spec.config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    traceRequests: spec.traceRequests ?? true,
+  });
   const database: ServiceDatabase | undefined = spec.schemas
     ? await openServiceDatabase({ service: spec.name, config: spec.config, shared, logger, schemas: spec.schemas })
     : undefined;
@@ -59,10 +68,24 @@ export async function startHttpService<C extends BaseConfig & { PORT: number }, 
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
-      await app.close();
+      await drainAndClose(app);
       if (ownsTransport) await transport.close();
       await database?.close();
       await observability.shutdown();
     })());
   return { name: spec.name, url, app, stop };
+}
+
+/**
+ * app.close() stops accepting and waits for in-flight requests, but a keep-alive socket whose
+ * request finishes during the drain would then idle until its keep-alive timeout. Reaping idle
+ * sockets while draining lets shutdown end as soon as the last response is written.
+ */
+export async function drainAndClose(app: FastifyInstance): Promise<void> {
+  const reaper = setInterval(() => app.server.closeIdleConnections(), 50);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(reaper);
+  }
 }

@@ -27,7 +27,7 @@ const CLOCK_TOLERANCE_S = 5;
  * Verifies access tokens locally (RFC 9068 `typ: at+jwt`) and remembers the good ones until
  * they expire, so a client sending the same token again costs one Map lookup.
  */
-export function createTokenVerifier(options: TokenVerifierOptions): (token: string) => Promise<Verification> {
+export function createTokenVerifier(options: TokenVerifierOptions): (token: string) => Verification | Promise<Verification> {
   const cache = new TokenCache(options.cacheSize);
   const verifyOptions = {
     algorithms: ALGORITHMS,
@@ -37,9 +37,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: stri
     clockTolerance: CLOCK_TOLERANCE_S,
     requiredClaims: ["sub", "exp"],
   };
-  return async (token) => {
-    const cached = cache.get(token, Date.now());
-    if (cached !== undefined) return { ok: true, token: cached };
+  const verify = async (token: string): Promise<Verification> => {
     try {
       const { payload } = await jwtVerify(token, options.keys, verifyOptions);
       const verified: VerifiedToken = { sub: String(payload.sub), expiresAtMs: (payload.exp ?? 0) * 1000 };
@@ -48,6 +46,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: stri
     } catch (err) {
       return { ok: false, problem: toProblem(err) };
     }
+  };
+  // A cache hit answers synchronously: no promise, no microtask on the hot path.
+  return (token) => {
+    const cached = cache.get(token, Date.now());
+    return cached === undefined ? verify(token) : { ok: true, token: cached };
   };
 }
 

@@ -1,5 +1,5 @@
-import { platformProblem } from "@materi/platform";
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { isInternalPath, platformProblem } from "@materi/platform";
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { isPublicRoute, pathOf } from "../auth/publicRoutes.js";
 import type { VerifiedToken } from "../auth/TokenCache.js";
 import { bearerToken, type Verification } from "../auth/tokenVerifier.js";
@@ -19,10 +19,12 @@ declare module "fastify" {
 
 export interface EdgeGuardOptions {
   resolveClientIp: ClientIpResolver;
-  verifyToken: (token: string) => Promise<Verification>;
+  verifyToken: (token: string) => Verification | Promise<Verification>;
   rateLimit: RateLimiter;
   /** Addresses allowed to read /metrics. */
   metricsAllow: AddressSet;
+  /** Whether some upstream answers this path; an unknown API path is a 404 without a token. */
+  isRouted: (path: string) => boolean;
 }
 
 /** Probes and scrapes: never counted against a client's limit, never asked for a token. */
@@ -41,11 +43,16 @@ export const edgeGuard: FastifyPluginAsync<EdgeGuardOptions> = async (app, optio
     const path = pathOf(request.url);
     if (OPERATIONAL_PATHS.has(path)) return checkOperational(path, request, options.metricsAllow);
     const token = bearerToken(request.headers.authorization);
-    const verification = token === undefined ? undefined : await options.verifyToken(token);
+    // Both checks answer from memory on the hot path; await only what really is a promise.
+    const pending = token === undefined ? undefined : options.verifyToken(token);
+    const verification = pending instanceof Promise ? await pending : pending;
     if (verification?.ok === true) request.principal = verification.token;
     const key = request.principal === null ? `ip:${request.clientIp}` : `user:${request.principal.sub}`;
-    applyRateLimit(reply, await options.rateLimit.consume(key));
-    if (isPublicRoute(request.method, path)) return;
+    const counted = options.rateLimit.consume(key);
+    applyRateLimit(reply, counted instanceof Promise ? await counted : counted);
+    // An unknown path is a 404 for everyone: asking for a token first would send a client
+    // after credentials for a route that does not exist.
+    if (request.is404 || !options.isRouted(path) || isPublicRoute(request.method, path)) return;
     if (verification === undefined) {
       const detail = "This endpoint needs an access token: send Authorization: Bearer <token>.";
       throw gatewayProblem("GW_ERR_TOKEN_MISSING", detail, { headers: bearerChallenge("missing bearer token") });
@@ -58,6 +65,24 @@ Object.assign(edgeGuard, {
   [Symbol.for("skip-override")]: true,
   [Symbol.for("fastify.display-name")]: "edgeGuard",
 });
+
+/**
+ * Hooks that must run before everything else, including the platform's service-key guard:
+ * - /internal/* does not exist at the edge: a 404 like any unknown path, with or without a
+ *   service key (the guard would otherwise answer 401 and reveal that the prefix means something);
+ * - every response names its request id, so a user can quote it in a bug report.
+ */
+export function installEdgeBasics(app: FastifyInstance): void {
+  app.addHook("onRequest", (request, reply, done) => {
+    void reply.header("x-request-id", request.id);
+    if (isInternalPath(request.url)) {
+      const path = request.url.split("?", 1)[0];
+      done(platformProblem("PLATFORM_ERR_NOT_FOUND", `No route matches ${request.method} ${path}.`));
+      return;
+    }
+    done();
+  });
+}
 
 function checkOperational(path: string, request: FastifyRequest, metricsAllow: AddressSet): void {
   if (path === "/metrics" && !metricsAllow.has(request.clientIp)) {

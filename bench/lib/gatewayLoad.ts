@@ -35,18 +35,22 @@ export interface LoadResult {
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const samples: number[] = [];
-  const instance = autocannon({
-    url: options.url,
-    headers: options.headers,
-    connections: options.connections,
-    duration: options.durationS,
-    overallRate: options.overallRate,
-    pipelining: 1,
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        headers: options.headers,
+        connections: options.connections,
+        duration: options.durationS,
+        overallRate: options.overallRate,
+        pipelining: 1,
+      },
+      (err, done) => (err ? reject(err) : resolve(done)),
+    );
+    instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) samples.push(responseTime);
+    });
   });
-  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
-    if (statusCode >= 200 && statusCode < 300) samples.push(responseTime);
-  });
-  const result = await instance;
   samples.sort((a, b) => a - b);
   const at = (q: number) => round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? Number.NaN);
   return {

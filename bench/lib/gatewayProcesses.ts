@@ -22,6 +22,10 @@ export interface SpawnOptions {
 /** Starts `node <args>` and resolves once it prints a line matching `ready`; its stderr is passed through. */
 export function spawnNode(options: SpawnOptions): Promise<BenchChild> {
   const child = spawn(process.execPath, options.args, { env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+  // If the benchmark dies half-way, its children must not outlive it holding ports and CPU.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.removeListener("exit", killOnExit));
   child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[${options.label}] ${chunk.toString()}`));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${options.label} did not start within ${options.timeoutMs ?? 20_000} ms`)), options.timeoutMs ?? 20_000);

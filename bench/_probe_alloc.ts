@@ -1,0 +1,14 @@
+import { Session } from "node:inspector/promises";
+import { writeFileSync } from "node:fs";
+import { createRedisTransport, catalogDecoders } from "@materi/events";
+import { publishToHandler } from "./lib/eventsLatency.js";
+const transport = createRedisTransport({ url: "redis://127.0.0.1:6379" });
+const registry = { catalogVersion: () => 1, decoderFor: catalogDecoders.decoderFor } as never;
+const session = new Session(); session.connect();
+await session.post("HeapProfiler.enable");
+await session.post("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+const r = await publishToHandler({ transport, registry, prefix: "test:probe:" + Date.now(), logger: console as never, rate: 2000, seconds: 5, warmupSeconds: 1 });
+const { profile } = await session.post("HeapProfiler.stopSampling");
+writeFileSync("/tmp/scratch/alloc.heapprofile", JSON.stringify(profile));
+console.log(JSON.stringify(r.latencyMs));
+await transport.close();

@@ -1,0 +1,12 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { createRedisTransport, createSchemaRegistry } from "@materi/events";
+import { initTracing } from "@materi/platform";
+import { publishToHandler } from "./lib/eventsLatency.js";
+const tracing = process.env.TRACE ? initTracing({ service: "x" }) : undefined;
+const transport = createRedisTransport({ url: "redis://127.0.0.1:6379" });
+const registry = { catalogVersion: () => 1, decoderFor: (await import("@materi/events")).catalogDecoders.decoderFor } as never;
+const h = monitorEventLoopDelay({ resolution: 1 }); h.enable();
+const r = await publishToHandler({ transport, registry, prefix: "test:probe:" + Date.now(), logger: console as never, rate: Number(process.env.RATE ?? 2000), seconds: 8, warmupSeconds: 2 });
+h.disable();
+console.log(JSON.stringify(r.latencyMs), "loop delay p99 ms", (h.percentile(99) / 1e6).toFixed(2), "max", (h.max / 1e6).toFixed(2));
+await transport.close(); await tracing?.shutdown();
