@@ -1,5 +1,5 @@
 /**
- * Event backbone benchmark: `npx tsx bench/events.ts` (about 2 minutes), issue 4 "Done when".
+ * Event backbone benchmark: `npx tsx bench/events.ts` (about 75 s), issue 4 "Done when".
  *
  * In one run on the same Redis (REDIS_URL, default the local one) and PostgreSQL
  * (TEST_DATABASE_ADMIN_URL's server; a scratch database is created and dropped):

@@ -7,8 +7,17 @@ import { required } from "./gen/materi/options/v1/options_pb.js";
  * is written down (no hand table to forget when a field is added).
  */
 export function requiredFields(schema: DescMessage): DescField[] {
-  return schema.fields.filter((field) => getOption(field, required));
+  // Reading options decodes them each time (tens of µs and garbage per call); a descriptor
+  // never changes, so once per schema is enough on the publish and consume paths.
+  let fields = cache.get(schema);
+  if (!fields) {
+    fields = schema.fields.filter((field) => getOption(field, required));
+    cache.set(schema, fields);
+  }
+  return fields;
 }
+
+const cache = new WeakMap<DescMessage, DescField[]>();
 
 /**
  * The required fields `message` leaves unset, in field-number order. "Unset" is protobuf's

@@ -71,3 +71,4 @@ export {
 export * from "./catalog/index.js";
 export * from "./envelope/index.js";
 export * from "./registry/index.js";
+export { attachServiceEvents, startServiceEvents, type ServiceEvents, type ServiceEventsOptions } from "./service/startServiceEvents.js";

@@ -1,10 +1,12 @@
+import type { SchemaRegistry } from "@materi/events";
 import { createServiceApp, type ServiceDeps } from "@materi/platform";
 import type { FastifyInstance } from "fastify";
 import type { ApiConfig } from "./config.js";
 import { openapiRoutes, type PublicRoute } from "./routes/openapi/routes.js";
+import { schemaRoutes } from "./routes/schemas/routes.js";
 
 /** The api service's routes on the platform app. No listen, no process.env. */
-export async function buildApp(_config: ApiConfig, deps: ServiceDeps): Promise<FastifyInstance> {
+export async function buildApp(_config: ApiConfig, deps: ServiceDeps & { registry: SchemaRegistry }): Promise<FastifyInstance> {
   const app = createServiceApp({
     service: "api",
     logger: deps.logger,
@@ -18,5 +20,6 @@ export async function buildApp(_config: ApiConfig, deps: ServiceDeps): Promise<F
     for (const method of [route.method].flat()) if (method !== "HEAD") publicRoutes.push({ method, url: route.url });
   });
   await app.register(openapiRoutes, { routes: publicRoutes });
+  await app.register(schemaRoutes, { registry: deps.registry });
   return app;
 }

@@ -1,5 +1,5 @@
 import { startHttpService, type RunningService, type SharedRuntime } from "@materi/platform";
-import { createTransport } from "@materi/events";
+import { createTransport, schemaRegistryMigrations, startServiceEvents } from "@materi/events";
 import { buildApp } from "./app.js";
 import type { ApiConfig } from "./config.js";
 import { apiMigrations } from "./store/migrations.js";
@@ -11,8 +11,20 @@ export function startApi(config: ApiConfig, shared?: SharedRuntime): Promise<Run
     name: "api",
     config,
     shared,
-    schemas: [{ owner: "api", migrations: apiMigrations }],
+    schemas: [{ owner: "events", migrations: schemaRegistryMigrations }, { owner: "api", migrations: apiMigrations }],
     createTransport: () => createTransport({ redisUrl: config.REDIS_URL, connectionName: "api" }),
-    build: (deps) => buildApp(config, deps),
+    build: async (deps) => {
+      const events = await startServiceEvents({
+        service: "api",
+        transport: deps.transport,
+        logger: deps.logger,
+        metrics: deps.observability.metrics,
+        db: deps.db,
+        outboxSchema: "api",
+      });
+      const app = await buildApp(config, { ...deps, registry: events.registry! });
+      app.addHook("onClose", () => events.stop());
+      return app;
+    },
   });
 }

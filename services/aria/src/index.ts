@@ -1,5 +1,5 @@
 import { startHttpService, type RunningService, type SharedRuntime } from "@materi/platform";
-import { createTransport } from "@materi/events";
+import { attachServiceEvents, createTransport, schemaRegistryMigrations } from "@materi/events";
 import { buildApp } from "./app.js";
 import type { AriaConfig } from "./config.js";
 import { ariaMigrations } from "./store/migrations.js";
@@ -11,8 +11,19 @@ export function startAria(config: AriaConfig, shared?: SharedRuntime): Promise<R
     name: "aria",
     config,
     shared,
-    schemas: [{ owner: "aria", migrations: ariaMigrations }],
+    schemas: [{ owner: "events", migrations: schemaRegistryMigrations }, { owner: "aria", migrations: ariaMigrations }],
     createTransport: () => createTransport({ redisUrl: config.REDIS_URL, connectionName: "aria" }),
-    build: (deps) => buildApp(config, deps),
+    build: async (deps) => {
+      const app = await buildApp(config, deps);
+      await attachServiceEvents(app, {
+        service: "aria",
+        transport: deps.transport,
+        logger: deps.logger,
+        metrics: deps.observability.metrics,
+        db: deps.db,
+        outboxSchema: "aria",
+      });
+      return app;
+    },
   });
 }

@@ -1,5 +1,5 @@
 import { startHttpService, type RunningService, type SharedRuntime } from "@materi/platform";
-import { createTransport } from "@materi/events";
+import { attachServiceEvents, createTransport, schemaRegistryMigrations } from "@materi/events";
 import { buildApp } from "./app.js";
 import type { RelayConfig } from "./config.js";
 
@@ -12,8 +12,18 @@ export function startRelay(config: RelayConfig, shared?: SharedRuntime): Promise
     name: "relay",
     config,
     shared,
-    schemas: [],
+    schemas: [{ owner: "events", migrations: schemaRegistryMigrations }],
     createTransport: () => createTransport({ redisUrl: config.REDIS_URL, connectionName: "relay" }),
-    build: (deps) => buildApp(config, deps),
+    build: async (deps) => {
+      const app = await buildApp(config, deps);
+      await attachServiceEvents(app, {
+        service: "relay",
+        transport: deps.transport,
+        logger: deps.logger,
+        metrics: deps.observability.metrics,
+        db: deps.db,
+      });
+      return app;
+    },
   });
 }

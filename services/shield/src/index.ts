@@ -1,5 +1,5 @@
 import { startHttpService, type RunningService, type SharedRuntime } from "@materi/platform";
-import { createTransport } from "@materi/events";
+import { attachServiceEvents, createTransport, schemaRegistryMigrations } from "@materi/events";
 import { buildApp } from "./app.js";
 import type { ShieldConfig } from "./config.js";
 import { shieldMigrations } from "./store/migrations.js";
@@ -13,12 +13,21 @@ export function startShield(config: ShieldConfig, shared?: SharedRuntime): Promi
     name: "shield",
     config,
     shared,
-    schemas: [{ owner: "shield", migrations: shieldMigrations }],
+    schemas: [{ owner: "events", migrations: schemaRegistryMigrations }, { owner: "shield", migrations: shieldMigrations }],
     createTransport: () => createTransport({ redisUrl: config.REDIS_URL, connectionName: "shield" }),
     build: async (deps) => {
       const db = deps.db!;
       await ensureActiveSigningKey(db);
-      return buildApp(config, { ...deps, db });
+      const app = await buildApp(config, { ...deps, db });
+      await attachServiceEvents(app, {
+        service: "shield",
+        transport: deps.transport,
+        logger: deps.logger,
+        metrics: deps.observability.metrics,
+        db: deps.db,
+        outboxSchema: "shield",
+      });
+      return app;
     },
   });
 }

@@ -22,16 +22,10 @@ export function createEventBus(options: EventBusOptions): EventBus {
     prefix: options.streamPrefix,
   };
   const subscriptions = new Map<string, Subscription>();
-  const targets = (): QueueTarget[] => [...subscriptions.values()].flatMap((sub) => sub.streams.map((stream) => ({ stream, group: sub.group })));
-  const sampler: QueueDepthSampler | undefined = options.metrics
-    ? startQueueDepthSampler({
-        transport: options.transport,
-        metrics: options.metrics,
-        logger: options.logger,
-        targets,
-        intervalMs: options.queueDepthIntervalMs ?? DEFAULT_QUEUE_DEPTH_INTERVAL_MS,
-      })
-    : undefined;
+  // Keyed by (stream, group), so a subscription to several streams is in the map once per stream.
+  const running = (): Subscription[] => [...new Set(subscriptions.values())];
+  const targets = (): QueueTarget[] => running().flatMap((sub) => sub.streams.map((stream) => ({ stream, group: sub.group })));
+  const sampler = samplerFor(options, targets);
 
   function subscribe<T extends EventType>(sub: SubscribeOptions<T>): Subscription {
     const group = sub.group ?? options.service;
@@ -55,9 +49,16 @@ export function createEventBus(options: EventBusOptions): EventBus {
     subscribe,
     async close() {
       sampler?.stop();
-      await Promise.all([...new Set(subscriptions.values())].map((sub) => sub.stop()));
+      await Promise.all(running().map((sub) => sub.stop()));
     },
   };
+}
+
+/** event_queue_depth sampling of this bus's subscriptions, when it has metrics to set. */
+function samplerFor(options: EventBusOptions, targets: () => QueueTarget[]): QueueDepthSampler | undefined {
+  if (!options.metrics) return undefined;
+  const intervalMs = options.queueDepthIntervalMs ?? DEFAULT_QUEUE_DEPTH_INTERVAL_MS;
+  return startQueueDepthSampler({ transport: options.transport, metrics: options.metrics, logger: options.logger, targets, intervalMs });
 }
 
 function startSubscription<T extends EventType>(

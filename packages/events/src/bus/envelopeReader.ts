@@ -3,7 +3,7 @@ import { EventEnvelopeSchema, type EventEnvelope } from "@materi/contracts";
 import { isEventType } from "../catalog/index.js";
 import { decodeEnvelope, EnvelopeMetadata, isUuid, type DecodedEnvelope, type PayloadDecoderSource } from "../envelope/index.js";
 import { UnknownSchemaVersionError, type PayloadDecoder } from "../registry/index.js";
-import { missingRequired } from "./requiredFields.js";
+import { missingRequiredFields as missingRequired } from "@materi/contracts";
 
 /**
  * The bus's envelope decoder: `decodeEnvelope`'s result for a valid envelope at about a tenth of

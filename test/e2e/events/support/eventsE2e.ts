@@ -1,38 +1,14 @@
 import { create } from "@bufbuild/protobuf";
 import { DocumentEventSchema, UserEventSchema, type DocumentEvent, type UserEvent } from "@materi/contracts";
-import { eventTablesMigration, type ConsumerLogger } from "@materi/events";
-import { createDatabase, runMigrations, type Database } from "@materi/platform";
-import { createTestDatabase } from "../../../helpers/postgres.js";
+import type { ConsumerLogger } from "@materi/events";
+import { openEventTables, type EventTablesDatabase } from "../../../../packages/events/src/bus/test-support/busFixtures.js";
+import { checkPerAggregateOrder, type SeenChange } from "../../../../packages/events/src/outbox/test-support/outboxFixtures.js";
 
 /** A fresh database with one owner schema: its event tables (v1) and the test's own tables (v2). */
-export interface OwnerDatabase {
-  url: string;
-  db: Database;
-  /** Closes the pool and drops the database. */
-  close(): Promise<void>;
-}
+export type OwnerDatabase = EventTablesDatabase;
 
-export async function openOwnerDatabase(prefix: string, schema: string, testTablesSql: string, poolSize = 8): Promise<OwnerDatabase> {
-  const testDb = await createTestDatabase(prefix);
-  const db = createDatabase({ url: testDb.url, poolSize });
-  try {
-    await runMigrations(db, {
-      owner: schema,
-      migrations: [eventTablesMigration(schema, 1), { version: 2, name: "test tables", up: testTablesSql }],
-    });
-  } catch (err) {
-    await db.close();
-    await testDb.drop();
-    throw err;
-  }
-  return {
-    url: testDb.url,
-    db,
-    async close() {
-      await db.close();
-      await testDb.drop();
-    },
-  };
+export function openOwnerDatabase(prefix: string, schema: string, testTablesSql: string, poolSize = 8): Promise<OwnerDatabase> {
+  return openEventTables(prefix, schema, testTablesSql, poolSize);
 }
 
 /** Polls `check` every 20 ms until it holds; rejects naming `what` after `timeoutMs` (default 15 s). */
@@ -101,35 +77,8 @@ export function startCommitLoop(
 }
 
 /** One delivery as a consumer saw it. */
-export interface Delivery {
-  eventId: string;
-  documentId: string;
-  seq: number;
-}
+/** One delivered change: what the order check needs. */
+export type Delivery = SeenChange;
 
-/**
- * What consumers deduplicating by event_id see: each event once, in order per document. Returns
- * the problems found (empty when all is well) and how many deliveries were duplicates.
- */
-export function checkDeliveries(deliveries: readonly Delivery[], expectedIds: readonly string[]): { problems: string[]; duplicates: number } {
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  const lastSeq = new Map<string, number>();
-  let duplicates = 0;
-  for (const d of deliveries) {
-    if (seen.has(d.eventId)) {
-      duplicates += 1;
-      continue;
-    }
-    seen.add(d.eventId);
-    const previous = lastSeq.get(d.documentId) ?? 0;
-    if (d.seq !== previous + 1) problems.push(`${d.documentId}: seq ${d.seq} after ${previous}`);
-    lastSeq.set(d.documentId, d.seq);
-  }
-  const expected = new Set(expectedIds);
-  const invented = [...seen].filter((id) => !expected.has(id)).length;
-  const missing = expectedIds.filter((id) => !seen.has(id)).length;
-  if (invented > 0) problems.push(`${invented} events nobody enqueued`);
-  if (missing > 0) problems.push(`${missing} events never delivered`);
-  return { problems, duplicates };
-}
+/** What consumers deduplicating by event_id see: each event once, in order per document. */
+export const checkDeliveries = checkPerAggregateOrder;
