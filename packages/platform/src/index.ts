@@ -8,3 +8,5 @@ export * from "./db/index.js";
 export * from "./resilience/index.js";
 export * from "./metrics/index.js";
 export * from "./tracing/index.js";
+export * from "./auth/index.js";
+export * from "./email/index.js";

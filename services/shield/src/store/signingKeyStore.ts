@@ -39,3 +39,37 @@ export async function listPublishedKeys(db: Database): Promise<PublicSigningKey[
   );
   return rows.map((row) => ({ kid: row.kid, alg: row.alg, jwk: row.public_jwk }));
 }
+
+export interface ActiveSigningKey {
+  kid: string;
+  alg: string;
+  privateJwk: JWK;
+}
+
+/** The newest unretired key: the one new tokens are signed with. */
+export async function loadActiveSigningKey(db: Database): Promise<ActiveSigningKey | undefined> {
+  const { rows } = await db.query<{ kid: string; alg: string; private_jwk: JWK }>(
+    "select kid, alg, private_jwk from shield.signing_keys where retired_at is null order by created_at desc limit 1",
+  );
+  const row = rows[0];
+  return row && { kid: row.kid, alg: row.alg, privateJwk: row.private_jwk };
+}
+
+/**
+ * Key rotation without logging anyone out: a new key becomes the signer and every older one is
+ * retired, which keeps it in the JWKS (RETIRED_KEY_PUBLISH_MS) while the tokens it signed expire.
+ * Returns the new kid.
+ */
+export async function rotateSigningKey(db: Database): Promise<string> {
+  return db.transaction(async (tx) => {
+    await tx.query("select pg_advisory_xact_lock(hashtext('shield.signing_keys'))");
+    await tx.query("update shield.signing_keys set retired_at = now() where retired_at is null");
+    const { publicKey, privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+    const kid = randomUUID();
+    await tx.query(
+      "insert into shield.signing_keys (kid, alg, public_jwk, private_jwk) values ($1, 'EdDSA', $2, $3)",
+      [kid, await exportJWK(publicKey), await exportJWK(privateKey)],
+    );
+    return kid;
+  });
+}

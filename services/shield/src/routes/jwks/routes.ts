@@ -1,13 +1,22 @@
-import type { Database } from "@materi/platform";
 import type { FastifyInstance } from "fastify";
 import { listPublishedKeys } from "../../store/signingKeyStore.js";
+import type { SigningKeyRing } from "../../tokens/SigningKeyRing.js";
 
-/** GET /.well-known/jwks.json (RFC 7517): the public keys every service verifies tokens with. */
-export async function jwksRoutes(app: FastifyInstance, opts: { db: Database }): Promise<void> {
-  app.get("/.well-known/jwks.json", async (_request, reply) => {
-    const keys = await listPublishedKeys(opts.db);
+/**
+ * GET /.well-known/jwks.json (RFC 7517): the public keys every service verifies tokens with. Read
+ * from the database, so a key rotated by any replica (or the CLI) is published at once; from the
+ * in-memory ring while the database is down.
+ */
+export async function jwksRoutes(app: FastifyInstance, opts: { keys: SigningKeyRing }): Promise<void> {
+  app.get("/.well-known/jwks.json", async (request, reply) => {
     // Short cache: verifiers refetch on an unknown kid anyway, so rotation needs no long wait.
     void reply.header("cache-control", "public, max-age=300");
-    return { keys: keys.map((key) => ({ ...key.jwk, kid: key.kid, alg: key.alg, use: "sig" })) };
+    try {
+      const keys = await listPublishedKeys(opts.keys.db);
+      return { keys: keys.map((key) => ({ ...key.jwk, kid: key.kid, alg: key.alg, use: "sig" })) };
+    } catch (err) {
+      request.log.warn({ err }, "JWKS served from memory: the database is unreachable");
+      return opts.keys.publicKeys();
+    }
   });
 }
