@@ -1,5 +1,5 @@
-import cors from "@fastify/cors";
-import { createServiceApp, type Logger, type ReadinessCheck } from "@materi/platform";
+import fastifyCors from "@fastify/cors";
+import { createServiceApp, type Logger, type Metrics, type ReadinessCheck } from "@materi/platform";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { createKeySource } from "./auth/keySource.js";
@@ -7,10 +7,13 @@ import { createTokenVerifier } from "./auth/tokenVerifier.js";
 import { canvasRoutes } from "./canvas/canvasRoutes.js";
 import { installCollabTunnel } from "./collab/collabTunnel.js";
 import type { GatewayConfig } from "./config.js";
+import { createAdmission } from "./edge/admission.js";
 import { edgeGuard, installEdgeBasics } from "./edge/edgeGuard.js";
+import { installFastPath } from "./edge/fastPath.js";
 import { addressSet } from "./network/cidr.js";
 import { createClientIpResolver } from "./network/clientIp.js";
-import { proxyRoutes, routesPath, upstreamRoutes } from "./proxy/proxyRoutes.js";
+import { proxyRoutes, routeMatcher, upstreamRoutes } from "./proxy/proxyRoutes.js";
+import { Upstream } from "./proxy/Upstream.js";
 import { createRateLimiter } from "./rateLimit/createRateLimiter.js";
 
 export interface GatewayDeps {
@@ -21,6 +24,13 @@ export interface GatewayDeps {
   readiness?: ReadinessCheck[] | undefined;
   /** Tracing and metrics hooks (and GET /metrics), registered before any route. Default: none. */
   instrument?: ((app: FastifyInstance) => void) | undefined;
+  /** Where the proxy fast path records request metrics (`instrument` records Fastify's). Default: none. */
+  metrics?: Metrics | undefined;
+  /**
+   * Whether `instrument` adds an `HTTP Request` span to every request. Proxied requests then go
+   * through Fastify, where those hooks run, instead of the fast path. Default false.
+   */
+  traceRequests?: boolean | undefined;
 }
 
 /** Response fields a browser script may read on a cross-origin answer. */
@@ -42,6 +52,33 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps): FastifyInsta
       deps.instrument?.(instance);
     },
   });
+  const { resolveClientIp, rateLimit, admit } = edgeChecks(config, deps);
+  const upstreamOptions = { bodyLimitBytes: config.BODY_LIMIT_BYTES, timeoutMs: config.UPSTREAM_TIMEOUT_MS, connections: config.UPSTREAM_CONNECTIONS };
+  const upstreams = upstreamRoutes(config).map((route) => new Upstream(route, upstreamOptions));
+  const match = routeMatcher(upstreams);
+  const cors = config.CORS_ORIGINS.length > 0;
+  // Registered before the guard so preflights are answered without a token or a rate-limit point.
+  if (cors) void app.register(fastifyCors, { origin: [...config.CORS_ORIGINS], credentials: true, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
+  const isRouted = (path: string) => match(path) !== undefined;
+  void app.register(edgeGuard, { resolveClientIp, admit, metricsAllow: addressSet(config.METRICS_ALLOW), isRouted });
+  void app.register(proxyRoutes, { upstreams });
+  void app.register(canvasRoutes, { root: config.CANVAS_DIR });
+  // Per-request spans are Fastify hooks: with them on, proxied requests take the routes above.
+  if (deps.traceRequests !== true) installFastPath(app, { match, admit, logger: deps.logger, metrics: deps.metrics, cors });
+  const tunnel = installCollabTunnel(app.server, { relayUrl: config.RELAY_URL, resolveClientIp, rateLimit, logger: deps.logger });
+  app.addHook("preClose", (done) => {
+    tunnel.close();
+    done();
+  });
+  // After the last request: what was allowed from memory is still counted in Redis.
+  app.addHook("onClose", async () => {
+    await Promise.all([rateLimit.close(), ...upstreams.map((upstream) => upstream.close())]);
+  });
+  return app;
+}
+
+/** Client address, token and rate-limit checks, shared by Fastify's guard, the fast path and the tunnel. */
+function edgeChecks(config: GatewayConfig, deps: GatewayDeps) {
   const resolveClientIp = createClientIpResolver(config.TRUST_PROXY);
   const rateLimit = createRateLimiter({
     points: config.RATE_LIMIT_REQUESTS,
@@ -56,26 +93,5 @@ export function buildApp(config: GatewayConfig, deps: GatewayDeps): FastifyInsta
     audience: config.JWT_AUDIENCE,
     cacheSize: config.JWT_CACHE_SIZE,
   });
-  // Registered before the guard so preflights are answered without a token or a rate-limit point.
-  if (config.CORS_ORIGINS.length > 0) {
-    void app.register(cors, { origin: [...config.CORS_ORIGINS], credentials: true, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
-  }
-  const routes = upstreamRoutes(config);
-  const isRouted = (path: string) => routes.some((route) => routesPath(route, path));
-  void app.register(edgeGuard, { resolveClientIp, verifyToken, rateLimit, metricsAllow: addressSet(config.METRICS_ALLOW), isRouted });
-  void app.register(proxyRoutes, {
-    routes,
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-    connections: config.UPSTREAM_CONNECTIONS,
-  });
-  void app.register(canvasRoutes, { root: config.CANVAS_DIR });
-  const tunnel = installCollabTunnel(app.server, { relayUrl: config.RELAY_URL, resolveClientIp, rateLimit, logger: deps.logger });
-  app.addHook("preClose", (done) => {
-    tunnel.close();
-    done();
-  });
-  // After the last request: what was allowed from memory is still counted in Redis.
-  app.addHook("onClose", () => rateLimit.close());
-  return app;
+  return { resolveClientIp, rateLimit, admit: createAdmission({ resolveClientIp, verifyToken, rateLimit }) };
 }

@@ -1,5 +1,5 @@
 import { startHttpService, type Logger, type RunningService, type SharedRuntime } from "@materi/platform";
-import { createTransport } from "@materi/events";
+import { attachServiceEvents, createTransport } from "@materi/events";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
 import { buildApp } from "./app.js";
@@ -15,19 +15,22 @@ export { GatewayErrors, gatewayProblem } from "./errors.js";
  * stop() drains in-flight requests and cuts /collab tunnels first, then closes Redis.
  */
 export async function startGateway(config: GatewayConfig, shared?: SharedRuntime): Promise<RunningService & { app: FastifyInstance }> {
+  // Spans on every proxied request only when someone collects them (see bench/gateway.ts).
+  const traceRequests = config.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
   return startHttpService({
     name: "gateway",
     config,
     shared,
     createTransport: () => createTransport({ redisUrl: config.REDIS_URL, connectionName: "gateway" }),
-    // Spans on every proxied request only when someone collects them (see bench/gateway.ts).
-    traceRequests: config.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined,
+    traceRequests,
     build: async (deps) => {
       const redis = config.REDIS_URL === undefined ? undefined : await connectRedis(config.REDIS_URL, deps.logger);
-      const app = buildApp(config, { logger: deps.logger, redis, readiness: deps.readiness, instrument: deps.observability.instrument });
+      const { instrument, metrics } = deps.observability;
+      const app = buildApp(config, { logger: deps.logger, redis, readiness: deps.readiness, instrument, metrics, traceRequests });
       app.addHook("onClose", async () => {
         await redis?.quit().catch(() => redis.disconnect());
       });
+      await attachServiceEvents(app, { service: "gateway", transport: deps.transport, logger: deps.logger, metrics: deps.observability.metrics });
       return app;
     },
   });

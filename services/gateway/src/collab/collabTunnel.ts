@@ -7,7 +7,8 @@ import { pathOf } from "../auth/publicRoutes.js";
 import { gatewayProblem } from "../errors.js";
 import type { ClientIpResolver } from "../network/clientIp.js";
 import type { RateLimiter } from "../rateLimit/createRateLimiter.js";
-import { tunnelRequestHead, writeProblem } from "./rawHttp.js";
+import { writeProblem } from "../edge/rawProblem.js";
+import { tunnelRequestHead } from "./rawHttp.js";
 
 export interface CollabTunnelOptions {
   /** The relay's base URL (http: or https:). */

@@ -1,6 +1,4 @@
-import { STATUS_CODES, type IncomingMessage } from "node:http";
-import type { Duplex } from "node:stream";
-import { PROBLEM_CONTENT_TYPE, toProblemDocument, type ProblemError } from "@materi/platform";
+import type { IncomingMessage } from "node:http";
 import { isTraceparent, newTraceparent } from "../proxy/forwardHeaders.js";
 
 /** What the gateway adds to a tunnelled upgrade request. */
@@ -45,22 +43,4 @@ export function tunnelRequestHead(req: IncomingMessage, head: TunnelHead): strin
   const traceparent = req.headers.traceparent;
   lines.push(`traceparent: ${isTraceparent(traceparent) ? traceparent : newTraceparent()}`);
   return `${lines.join("\r\n")}\r\n\r\n`;
-}
-
-/** Answers an upgrade request with a problem+json HTTP response and closes the connection. */
-export function writeProblem(socket: Duplex, problem: ProblemError, request: { url: string; requestId: string }): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const body = JSON.stringify(toProblemDocument(problem, { url: request.url, correlationId: request.requestId }));
-  const fields: Record<string, string> = {
-    "Content-Type": PROBLEM_CONTENT_TYPE,
-    "Content-Length": String(Buffer.byteLength(body)),
-    Connection: "close",
-    "X-Request-Id": request.requestId,
-    ...problem.headers,
-  };
-  const head = Object.entries(fields).map(([name, value]) => `${name}: ${value}`);
-  socket.end(`HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ""}\r\n${head.join("\r\n")}\r\n\r\n${body}`);
 }

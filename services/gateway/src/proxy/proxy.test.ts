@@ -1,18 +1,38 @@
+import { createMetrics, httpMetrics, type Metrics } from "@materi/platform";
+import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GatewayDeps } from "../app.js";
 import { EchoUpstream } from "../test-support/echoUpstream.js";
 import { FakeShield } from "../test-support/fakeShield.js";
+import { rawRequest } from "../test-support/rawRequest.js";
 import { json, startTestGateway, type TestGateway } from "../test-support/startTestGateway.js";
 
-describe("proxying through real sockets", () => {
+// Every behaviour holds on both ways a proxied request is served: the node:http fast path, and
+// Fastify's routes (taken when per-request spans are on, and for CORS requests).
+const MODES = [
+  { mode: "fast path", deps: {} as Partial<GatewayDeps>, viaFastify: false },
+  { mode: "Fastify routes", deps: { traceRequests: true } as Partial<GatewayDeps>, viaFastify: true },
+];
+
+function withMetrics(deps: Partial<GatewayDeps>): { deps: Partial<GatewayDeps>; metrics: Metrics } {
+  const metrics = createMetrics({ service: "gateway" });
+  const instrument = (app: FastifyInstance) => void app.register(httpMetrics, { metrics });
+  return { deps: { ...deps, metrics, instrument }, metrics };
+}
+
+describe.each(MODES)("proxying through real sockets ($mode)", ({ deps, viaFastify }) => {
   let shield: FakeShield;
   let api: EchoUpstream;
   let gateway: TestGateway;
   let token: string;
+  let metrics: Metrics;
 
   beforeAll(async () => {
     shield = await FakeShield.start();
     api = await EchoUpstream.start("api");
-    gateway = await startTestGateway({ SHIELD_URL: shield.url, API_URL: api.url, BODY_LIMIT_BYTES: "1024" });
+    const instrumented = withMetrics(deps);
+    metrics = instrumented.metrics;
+    gateway = await startTestGateway({ SHIELD_URL: shield.url, API_URL: api.url, BODY_LIMIT_BYTES: "1024" }, instrumented.deps);
     token = await shield.mint({ sub: "user-42" });
   });
   afterAll(async () => {
@@ -146,14 +166,92 @@ describe("proxying through real sockets", () => {
     expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     expect(await json(response)).toMatchObject({ code: "PLATFORM_ERR_UPSTREAM_UNAVAILABLE" });
   });
+
+  it("refuses a path whose '..' segments would leave the routed prefix, however written", async () => {
+    const seen = api.seen.length;
+    for (const path of ["/api/v1/documents/../users", "/api/v1/documents/%2e%2e/users", "/api/v1/documents/..%5Cusers", "/.well-known/..%2Fapi/v1/users"]) {
+      const response = await rawRequest(gateway.url, { path, headers: authed() });
+      expect(response.status).toBe(400);
+      expect(response.headers["content-type"]).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(response.body)).toMatchObject({ code: "PLATFORM_ERR_VALIDATION" });
+    }
+    expect(api.seen.length).toBe(seen);
+    // Dots inside a segment are just a name.
+    expect((await rawRequest(gateway.url, { path: "/api/v1/documents/a..b", headers: authed() })).status).toBe(200);
+  });
+
+  it("drops hop-by-hop response fields, and those the upstream's Connection names", async () => {
+    api.handler = (_req, res) => {
+      res.writeHead(200, { connection: "keep-alive, x-hop", "x-hop": "1", "x-kept": "2", "keep-alive": "timeout=5" }).end("ok");
+      return true;
+    };
+    try {
+      const response = await rawRequest(gateway.url, { path: "/api/v1/documents/d1", headers: authed() });
+      expect(response.body).toBe("ok");
+      expect(response.headers["x-kept"]).toBe("2");
+      expect(response.headers["x-hop"]).toBeUndefined();
+      expect(response.headers["keep-alive"]).not.toBe("timeout=5");
+      expect(response.headers["x-request-id"]).toBeDefined();
+    } finally {
+      api.handler = undefined;
+    }
+  });
+
+  it("drops the request fields a client's Connection names, and forwards a body sent after 100 Continue", async () => {
+    const response = await rawRequest(gateway.url, {
+      method: "POST",
+      path: "/api/v1/documents",
+      headers: authed({ "content-type": "text/plain", "content-length": "5", expect: "100-continue", connection: "x-secret", "x-secret": "s" }),
+      body: "hello",
+      waitForContinue: true,
+    });
+    expect(response.status).toBe(200);
+    expect(api.last!.body).toBe("hello");
+    expect(api.last!.headers["x-secret"]).toBeUndefined();
+    expect(api.last!.headers.expect).toBeUndefined();
+  });
+
+  it("streams a response as the upstream writes it", async () => {
+    let finish: () => void = () => undefined;
+    api.handler = (_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: first\n\n");
+      finish = () => res.end("data: last\n\n");
+      return true;
+    };
+    try {
+      const response = await fetch(`${gateway.url}/api/v1/documents/d1/events`, { headers: authed() });
+      const reader = response.body!.getReader();
+      const first = await reader.read();
+      expect(Buffer.from(first.value!).toString()).toBe("data: first\n\n");
+      finish();
+      let rest = "";
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += Buffer.from(chunk.value).toString();
+      expect(rest).toBe("data: last\n\n");
+    } finally {
+      api.handler = undefined;
+    }
+  });
+
+  it("records request metrics under the route pattern, not the raw path", async () => {
+    await fetch(`${gateway.url}/api/v1/workspaces/w-${Math.random()}`, { headers: authed() });
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/integration_request_total\{service="gateway",method="GET",route="\/api\/v1\/workspaces\/\*",status="200"\} 1/);
+    expect(text).not.toMatch(/route="\/api\/v1\/workspaces\/w-/);
+  });
+
+  it(`is served by ${viaFastify ? "Fastify" : "the fast path, never reaching Fastify"}`, async () => {
+    await fetch(`${gateway.url}/api/v1/documents/which-path`, { headers: authed() });
+    expect(gateway.fastifyUrls.includes("/api/v1/documents/which-path")).toBe(viaFastify);
+  });
 });
 
-describe("upstream timeouts", () => {
+describe.each(MODES)("upstream timeouts ($mode)", ({ deps }) => {
   it("answers 504 problem+json when the upstream does not answer in time", async () => {
     const api = await EchoUpstream.start("api");
     api.handler = () => true; // never answers
     const shield = await FakeShield.start();
-    const gateway = await startTestGateway({ API_URL: api.url, JWKS_URL: shield.jwksUrl, UPSTREAM_TIMEOUT_MS: "200" });
+    const gateway = await startTestGateway({ API_URL: api.url, JWKS_URL: shield.jwksUrl, UPSTREAM_TIMEOUT_MS: "200" }, deps);
     try {
       const token = await shield.mint();
       const response = await fetch(`${gateway.url}/api/v1/documents`, { headers: { authorization: `Bearer ${token}` } });

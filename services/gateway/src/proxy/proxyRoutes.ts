@@ -1,10 +1,8 @@
-import replyFrom, { type FastifyReplyFromHooks } from "@fastify/reply-from";
-import type { Readable } from "node:stream";
+import { currentContext } from "@materi/platform";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { GatewayConfig } from "../config.js";
-import { forwardRequestHeaders, forwardResponseHeaders } from "./forwardHeaders.js";
-import { bodyWasTooLarge, passThroughBodies, tooLarge } from "./passThroughBody.js";
-import { upstreamProblem } from "./upstreamErrors.js";
+import { passThroughBodies } from "./passThroughBody.js";
+import type { Upstream } from "./Upstream.js";
 
 /** One service behind the gateway and the public paths routed to it. */
 export interface UpstreamRoute {
@@ -26,103 +24,68 @@ export function upstreamRoutes(config: GatewayConfig): UpstreamRoute[] {
   ];
 }
 
-/** Whether `route` answers `path` (a path without its query). */
-export function routesPath(route: UpstreamRoute, path: string): boolean {
-  if (route.exact.includes(path)) return true;
-  return route.prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
-}
-
 /** The Fastify route URLs an upstream answers on. */
 export function routeUrls(route: UpstreamRoute): string[] {
   return [...route.prefixes.flatMap((prefix) => [prefix, `${prefix}/*`]), ...route.exact];
 }
 
-export interface ProxyOptions {
-  /** Services and the paths routed to each. */
-  routes: readonly UpstreamRoute[];
-  /** Largest request body forwarded, in bytes. */
-  bodyLimitBytes: number;
-  /** Upstream headers (and body inactivity) timeout, in ms. */
-  timeoutMs: number;
-  /** Keep-alive connections per upstream. */
-  connections: number;
+/** Where a path is routed, and the route label its request metrics carry. */
+export interface RouteMatch {
+  upstream: Upstream;
+  /**
+   * The route pattern Fastify would have matched (`/api/v1/documents/*`, `/api/v1/openapi.json`),
+   * so metrics are labelled alike on both paths and their cardinality stays bounded.
+   */
+  label: string;
 }
 
-interface UpstreamOptions extends Omit<ProxyOptions, "routes"> {
-  route: UpstreamRoute;
-}
-
-/** Registers one encapsulated proxy per upstream: its own undici pool and its own body handling. */
-export const proxyRoutes: FastifyPluginAsync<ProxyOptions> = async (app, options) => {
-  for (const route of options.routes) await app.register(upstreamProxy, { ...options, route });
-};
-
-const upstreamProxy: FastifyPluginAsync<UpstreamOptions> = async (app, options) => {
-  await app.register(replyFrom, {
-    base: options.route.base,
-    // One keep-alive pool per upstream; pipelining 1 because a slow response must not hold up
-    // unrelated requests queued behind it on the same socket.
-    undici: {
-      connections: options.connections,
-      pipelining: 1,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-    },
-    destroyAgent: true,
-    disableRequestLogging: true,
-  });
-  passThroughBodies(app, options.bodyLimitBytes);
-  const hooks = replyHooks(options);
-  const handler = (_request: FastifyRequest, reply: FastifyReply) => reply.from(undefined, hooks);
-  for (const url of routeUrls(options.route)) app.all(url, handler);
-};
-
-// Built once per upstream, not per request: reply.from reads these on every call.
-function replyHooks(options: UpstreamOptions): FastifyReplyFromHooks {
-  return {
-    rewriteRequestHeaders: (request, headers) => forwardRequestHeaders(request as FastifyRequest, headers),
-    rewriteHeaders: (headers) => forwardResponseHeaders(headers),
-    // reply-from types the body as IncomingMessage; with undici it is undici's Readable body.
-    onResponse: (_request, reply, res) => relayResponse(options.route.name, reply as FastifyReply, res.stream),
-    onError: (reply, { error }) => {
-      const problem = bodyWasTooLarge(reply.request) ? tooLarge(options.bodyLimitBytes) : upstreamProblem(options.route.name, error);
-      void reply.send(problem);
-    },
-    // reply-from retries GETs answered 503 up to 10 times by default; the edge passes the
-    // service's answer through instead, and clients retry with the spec's backoff.
-    retryDelay: () => null,
+/** Finds the upstream that answers a path (without its query), or undefined. */
+export function routeMatcher(upstreams: readonly Upstream[]): (path: string) => RouteMatch | undefined {
+  const exact = new Map<string, RouteMatch>();
+  const prefixes: Array<{ prefix: string; below: string; exact: RouteMatch; wildcard: RouteMatch }> = [];
+  for (const upstream of upstreams) {
+    for (const path of upstream.route.exact) exact.set(path, { upstream, label: path });
+    for (const prefix of upstream.route.prefixes) {
+      prefixes.push({ prefix, below: `${prefix}/`, exact: { upstream, label: prefix }, wildcard: { upstream, label: `${prefix}/*` } });
+    }
+  }
+  return (path) => {
+    const match = exact.get(path);
+    if (match !== undefined) return match;
+    for (const entry of prefixes) {
+      if (path === entry.prefix) return entry.exact;
+      if (path.startsWith(entry.below)) return entry.wildcard;
+    }
+    return undefined;
   };
 }
 
+export interface ProxyRoutesOptions {
+  /** One per service, shared with the fast path. */
+  upstreams: readonly Upstream[];
+}
+
 /**
- * Bodies up to this size (by the upstream's Content-Length) are read whole and sent as one
- * buffer: headers and body then leave in a single write, where piping a stream costs stream
- * bookkeeping and extra writes per response. Larger or unsized bodies stream through. 64 KiB.
+ * The proxied routes as Fastify routes, for the requests the fast path (edge/fastPath.ts) leaves
+ * to Fastify: CORS requests, requests while closing, injected requests, and every request when
+ * per-request spans are on. The edge guard has run; the handler hands the raw request to the
+ * same Upstream.forward as the fast path, so both answer byte for byte alike.
  */
-export const BUFFERED_BODY_MAX_BYTES = 64 * 1024;
-
-/** Sends the upstream's body to the client (reply-from has already copied status and headers). */
-export function relayResponse(service: string, reply: FastifyReply, body: Readable): void {
-  const declared = reply.getHeader("content-length");
-  const length = typeof declared === "string" ? Number(declared) : typeof declared === "number" ? declared : Number.NaN;
-  if (!(length <= BUFFERED_BODY_MAX_BYTES)) {
-    void reply.send(body);
-    return;
+export const proxyRoutes: FastifyPluginAsync<ProxyRoutesOptions> = async (app, options) => {
+  passThroughBodies(app);
+  for (const upstream of options.upstreams) {
+    const handler = (request: FastifyRequest, reply: FastifyReply) => {
+      void reply.hijack();
+      upstream.forward(request.raw, reply.raw, {
+        url: request.url,
+        clientIp: request.clientIp,
+        requestId: request.id,
+        correlationId: currentContext()?.correlationId ?? request.id,
+        edgeHeaders: reply.getHeaders(),
+        // The app's logger, not the request's: problems logged here name their request_id themselves.
+        logger: app.log,
+      });
+    };
+    for (const url of routeUrls(upstream.route)) app.all(url, handler);
   }
-  readWhole(body).then(
-    (buffer) => void reply.send(buffer),
-    (err: Error) => {
-      // Headers are not sent yet (nothing was written), so the client still gets a problem.
-      if (!reply.sent) void reply.send(upstreamProblem(service, err));
-    },
-  );
-}
-
-function readWhole(body: Readable): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    body.on("data", (chunk: Buffer) => chunks.push(chunk));
-    body.once("error", reject);
-    body.once("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-  });
-}
+};

@@ -18,7 +18,6 @@ const UNAVAILABLE = new Set([
   "UND_ERR_SOCKET",
   "UND_ERR_CLOSED",
   "UND_ERR_DESTROYED",
-  "FST_REPLY_FROM_SERVICE_UNAVAILABLE",
 ]);
 
 /** The service took too long to connect or answer. */
@@ -26,12 +25,10 @@ const TIMEOUT = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
   "UND_ERR_HEADERS_TIMEOUT",
   "UND_ERR_BODY_TIMEOUT",
-  "FST_REPLY_FROM_GATEWAY_TIMEOUT",
-  "FST_REPLY_FROM_TIMEOUT",
 ]);
 
 /**
- * Maps what reply-from reports when an upstream call fails to a problem the client can act on:
+ * Maps what undici reports when an upstream call fails to a problem the client can act on:
  * 503 (unreachable, retry), 504 (too slow), 502 (answered nonsense). Never a bare HTML error.
  */
 export function upstreamProblem(service: string, error: CodedError): ProblemError {
@@ -48,7 +45,7 @@ export function upstreamProblem(service: string, error: CodedError): ProblemErro
   return gatewayProblem("GW_ERR_BAD_GATEWAY", `The ${service} service answered with an invalid response.`, { cause: error });
 }
 
-// reply-from wraps undici's error (e.g. InternalServerError{cause: ECONNREFUSED}); the cause says what happened.
+// An error may arrive wrapped (its cause chain): the innermost known code says what happened.
 function innermostCode(error: CodedError): string | undefined {
   let current: unknown = error;
   let code: string | undefined;

@@ -23,23 +23,28 @@ async function redisClient(url: string): Promise<Redis> {
   return redis;
 }
 
-describe("rate limits", () => {
+// Proxied API paths are checked by the node:http fast path, everything else by Fastify's edge
+// guard: both count into the same limiter.
+describe.each([
+  { served: "by Fastify", path: "/nope", status: 404 },
+  { served: "by the proxy fast path", path: "/api/v1/documents", status: 401 },
+])("rate limits on Redis, requests served $served", ({ path, status }) => {
   it("shares one client's count between two gateways on one Redis", async () => {
     const url = await requireRedis();
     const prefix = uniquePrefix("gw-rl");
     const a = await gatewayOn(await redisClient(url), { RATE_LIMIT_PREFIX: prefix });
     const b = await gatewayOn(await redisClient(url), { RATE_LIMIT_PREFIX: prefix });
     const statuses: number[] = [];
-    for (const gateway of [a, a, a, b, b]) statuses.push((await fetch(`${gateway.url}/nope`)).status);
-    expect(statuses).toEqual([404, 404, 404, 404, 404]);
-    const sixth = await fetch(`${b.url}/nope`);
+    for (const gateway of [a, a, a, b, b]) statuses.push((await fetch(`${gateway.url}${path}`)).status);
+    expect(statuses).toEqual([status, status, status, status, status]);
+    const sixth = await fetch(`${b.url}${path}`);
     expect(sixth.status).toBe(429);
     expect(sixth.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(sixth.headers.get("ratelimit-remaining")).toBe("0");
     expect(await json(sixth)).toMatchObject({ code: "PLATFORM_ERR_RATE_LIMITED" });
     // A's view agrees: the count lives in Redis, not in either process.
-    expect((await fetch(`${a.url}/nope`)).status).toBe(429);
+    expect((await fetch(`${a.url}${path}`)).status).toBe(429);
   });
 
   it("counts in Redis every request it answered from memory", async () => {
@@ -48,13 +53,15 @@ describe("rate limits", () => {
     const redis = await redisClient(url);
     const gateway = await gatewayOn(redis, { RATE_LIMIT_PREFIX: prefix, RATE_LIMIT_REQUESTS: "1000" });
     const remaining: number[] = [];
-    for (let i = 0; i < 150; i++) remaining.push(Number((await fetch(`${gateway.url}/nope`)).headers.get("ratelimit-remaining")));
+    for (let i = 0; i < 150; i++) remaining.push(Number((await fetch(`${gateway.url}${path}`)).headers.get("ratelimit-remaining")));
     expect(remaining[0]).toBe(999);
     expect(remaining.at(-1)).toBe(850);
     await gateway.close();
     expect(Number(await redis.get(`${prefix}:ip:127.0.0.1`))).toBe(150);
   });
+});
 
+describe("rate limits", () => {
   it("reports RateLimit-* on every response and counts down", async () => {
     const gateway = await gatewayOn(undefined, {});
     const first = await fetch(`${gateway.url}/`);

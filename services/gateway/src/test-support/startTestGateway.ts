@@ -10,6 +10,8 @@ export interface TestGateway {
   url: string;
   app: FastifyInstance;
   config: GatewayConfig;
+  /** URLs of the requests Fastify handled (the proxy fast path answers the others). */
+  fastifyUrls: string[];
   close(): Promise<void>;
 }
 
@@ -29,9 +31,17 @@ export async function startTestGateway(env: Env = {}, deps: Partial<GatewayDeps>
     RATE_LIMIT_REQUESTS: "10000",
     ...env,
   });
-  const app = buildApp(config, { logger: createLogger({ service: "gateway", level: "silent" }), ...deps });
+  const fastifyUrls: string[] = [];
+  const instrument = (app: FastifyInstance) => {
+    app.addHook("onRequest", (request, _reply, done) => {
+      fastifyUrls.push(request.url);
+      done();
+    });
+    deps.instrument?.(app);
+  };
+  const app = buildApp(config, { logger: createLogger({ service: "gateway", level: "silent" }), ...deps, instrument });
   const url = await listen(app, config.HOST, config.PORT);
-  return { url, app, config, close: () => app.close() };
+  return { url, app, config, fastifyUrls, close: () => app.close() };
 }
 
 /** Reads a response body as JSON, typed loosely for assertions. */
