@@ -52,7 +52,10 @@ export class LocalBudgets {
   /** Removes and returns what is owed for `key` (to be counted together with a request in hand). */
   settle(key: string): number {
     const owed = this.owed.get(key) ?? 0;
-    if (owed > 0) this.owed.delete(key);
+    if (owed > 0) {
+      this.owed.delete(key);
+      this.spend(key, owed);
+    }
     return owed;
   }
 
@@ -60,7 +63,15 @@ export class LocalBudgets {
   drain(): Array<[string, number]> {
     const all = [...this.owed];
     this.owed.clear();
+    // Until Redis answers the batched count, what it will say is known: the drained points are
+    // spent. Without this, requests in that gap were told the pre-batch remaining again.
+    for (const [key, points] of all) this.spend(key, points);
     return all;
+  }
+
+  private spend(key: string, points: number): void {
+    const budget = this.known.get(key);
+    if (budget) budget.remaining -= points;
   }
 
   get hasOwed(): boolean {
