@@ -3,6 +3,7 @@ import { DocumentEventSchema, UserEventSchema, type DocumentEvent, type UserEven
 import type { ConsumerLogger } from "@materi/events";
 import { openEventTables, type EventTablesDatabase } from "../../../../packages/events/src/bus/test-support/busFixtures.js";
 import { checkPerAggregateOrder, type SeenChange } from "../../../../packages/events/src/outbox/test-support/outboxFixtures.js";
+export { startCommitLoop, type CommitLoop } from "../../../../packages/events/src/outbox/test-support/outboxFixtures.js";
 
 /** A fresh database with one owner schema: its event tables (v1) and the test's own tables (v2). */
 export type OwnerDatabase = EventTablesDatabase;
@@ -38,45 +39,7 @@ export function documentUpdated(documentId: string, seq: number): DocumentEvent 
   return create(DocumentEventSchema, { documentId, workspaceId: "ws-1", userId: "u-1", action: "updated", content: { seq } });
 }
 
-/** A running loop of committed changes (state row + outbox event in one transaction). */
-export interface CommitLoop {
-  /** Event ids in commit order so far. */
-  readonly eventIds: string[];
-  /** Resolves when every change is committed. */
-  readonly done: Promise<void>;
-}
 
-/**
- * Commits `perAggregate` changes to each of `aggregates` documents through `enqueue`, with
- * `concurrency` workers pausing `pauseMs` after each commit. Each document's changes are made in
- * sequence (seq 1, 2, ...), like a service whose writes to one document serialize on its row.
- */
-export function startCommitLoop(
-  options: { aggregates: number; perAggregate: number; concurrency: number; pauseMs: number },
-  enqueue: (documentId: string, seq: number) => Promise<string>,
-): CommitLoop {
-  const eventIds: string[] = [];
-  const next = new Map<string, number>();
-  const work = Array.from({ length: options.aggregates * options.perAggregate }, (_, i) => `doc-${i % options.aggregates}`);
-  const inFlight = new Set<string>();
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      const at = work.findIndex((documentId) => !inFlight.has(documentId));
-      if (at < 0) return;
-      const documentId = work.splice(at, 1)[0]!;
-      inFlight.add(documentId);
-      const seq = (next.get(documentId) ?? 0) + 1;
-      next.set(documentId, seq);
-      eventIds.push(await enqueue(documentId, seq));
-      inFlight.delete(documentId);
-      await new Promise((r) => setTimeout(r, options.pauseMs));
-    }
-  };
-  const done = Promise.all(Array.from({ length: options.concurrency }, worker)).then(() => undefined);
-  return { eventIds, done };
-}
-
-/** One delivery as a consumer saw it. */
 /** One delivered change: what the order check needs. */
 export type Delivery = SeenChange;
 

@@ -12,37 +12,57 @@ export interface SeenChange {
   seq: number;
 }
 
-/**
- * Commits `perAggregate` changes to each of `aggregates` documents, `concurrency` transactions at
- * a time; each aggregate's changes are committed in sequence (seq 1, 2, ...), as a service whose
- * writes to one document serialize on that document's row. Returns the event ids in commit order.
- */
+/** Commits changes to `aggregates` documents through the outbox, in sequence per document. */
 export async function commitChanges(
   db: Database,
   options: { schema: string; prefix: string; aggregates: number; perAggregate: number; concurrency?: number },
 ): Promise<string[]> {
+  const loop = startCommitLoop({ ...options, concurrency: options.concurrency ?? 4, pauseMs: 0 }, async (documentId, seq) => {
+    const { eventId } = await db.transaction((tx) =>
+      enqueueEvent(tx, { schema: options.schema, streamPrefix: options.prefix, aggregateId: documentId, eventType: "document.updated", payload: documentUpdated(documentId, seq) }),
+    );
+    return eventId;
+  });
+  await loop.done;
+  return loop.eventIds;
+}
+
+/** A running loop of committed changes (state row + outbox event in one transaction). */
+export interface CommitLoop {
+  /** Event ids in commit order so far. */
+  readonly eventIds: string[];
+  /** Resolves when every change is committed. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * Commits `perAggregate` changes to each of `aggregates` documents through `enqueue`, with
+ * `concurrency` workers pausing `pauseMs` after each commit. Each document's changes are made in
+ * sequence (seq 1, 2, ...), like a service whose writes to one document serialize on its row.
+ */
+export function startCommitLoop(
+  options: { aggregates: number; perAggregate: number; concurrency: number; pauseMs: number },
+  enqueue: (documentId: string, seq: number) => Promise<string>,
+): CommitLoop {
   const eventIds: string[] = [];
   const next = new Map<string, number>();
   const work = Array.from({ length: options.aggregates * options.perAggregate }, (_, i) => `doc-${i % options.aggregates}`);
   const inFlight = new Set<string>();
   const worker = async (): Promise<void> => {
     for (;;) {
-      // Take the next change of an aggregate with no change in flight, to keep its sequence.
       const at = work.findIndex((documentId) => !inFlight.has(documentId));
       if (at < 0) return;
       const documentId = work.splice(at, 1)[0]!;
       inFlight.add(documentId);
       const seq = (next.get(documentId) ?? 0) + 1;
       next.set(documentId, seq);
-      const { eventId } = await db.transaction((tx) =>
-        enqueueEvent(tx, { schema: options.schema, streamPrefix: options.prefix, aggregateId: documentId, eventType: "document.updated", payload: documentUpdated(documentId, seq) }),
-      );
-      eventIds.push(eventId);
+      eventIds.push(await enqueue(documentId, seq));
       inFlight.delete(documentId);
+      await new Promise((r) => setTimeout(r, options.pauseMs));
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
-  return eventIds;
+  const done = Promise.all(Array.from({ length: options.concurrency }, worker)).then(() => undefined);
+  return { eventIds, done };
 }
 
 /** Every document.updated on `stream`, in stream order. */
