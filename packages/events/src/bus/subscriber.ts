@@ -2,10 +2,9 @@ import { recordEventFailure, runWithContext, runWithTraceparent, SpanNames, with
 import { isEventType, type EventType } from "../catalog/index.js";
 import type { ConsumedEntry, ConsumeObservation } from "../consumer/consumerOptions.js";
 import { PermanentError } from "../consumer/errors.js";
-import { catalogDecoders, EnvelopeMetadata, type DecodedEnvelope } from "../envelope/index.js";
+import { catalogDecoders, decodeEnvelope, EnvelopeMetadata, type DecodedEnvelope } from "../envelope/index.js";
 import { processOnce } from "../idempotency/processOnce.js";
 import type { SchemaRegistry } from "../registry/index.js";
-import { readEnvelope } from "./envelopeReader.js";
 import type { BusEvent, HandlerContext, SubscribeOptions } from "./EventBus.js";
 
 /**
@@ -25,7 +24,7 @@ export function entryHandler<T extends EventType>(
   return async (entry) => {
     // Filter on the plain field first: another type's entry costs no decoding.
     if (applicable && !applicable.has(entry.eventType)) return;
-    const decoded = await readEnvelope(entry.envelope, decoders);
+    const decoded = await decodeEnvelope(entry.envelope, decoders);
     if (entry.eventType !== "" && entry.eventType !== decoded.eventType) {
       throw new PermanentError(`entry field event_type "${entry.eventType}" disagrees with its envelope's "${decoded.eventType}"`);
     }
