@@ -51,8 +51,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       if (statusCode >= 200 && statusCode < 300) samples.push(responseTime);
     });
   });
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? Number.NaN);
   return {
     scenario: options.scenario,
     target: options.target,
@@ -61,13 +59,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     rate_req_s: options.overallRate ?? null,
     requests: result.requests.total,
     throughput_req_s: Math.round(result.requests.total / result.duration),
-    p50_ms: at(0.5),
-    p90_ms: at(0.9),
-    p99_ms: at(0.99),
-    max_ms: round(samples.at(-1) ?? Number.NaN),
+    ...latencyFigures(samples),
     non_2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
+}
+
+/** p50/p90/p99/max of every 2xx response time (ms, to the microsecond), for both load runners. */
+export function latencyFigures(samples: number[]): Pick<LoadResult, "p50_ms" | "p90_ms" | "p99_ms" | "max_ms"> {
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? Number.NaN);
+  return { p50_ms: at(0.5), p90_ms: at(0.9), p99_ms: at(0.99), max_ms: round(samples.at(-1) ?? Number.NaN) };
 }
 
 function round(ms: number): number {

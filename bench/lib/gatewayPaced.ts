@@ -1,5 +1,5 @@
 import { Agent, request } from "node:http";
-import type { LoadResult } from "./gatewayLoad.js";
+import { latencyFigures, type LoadResult } from "./gatewayLoad.js";
 
 export interface PacedOptions {
   scenario: string;
@@ -67,8 +67,6 @@ export async function runPaced(options: PacedOptions): Promise<LoadResult> {
   await Promise.all(inFlight);
   const elapsedS = (performance.now() - start) / 1000;
   agent.destroy();
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? Number.NaN);
   return {
     scenario: options.scenario,
     target: options.target,
@@ -77,15 +75,8 @@ export async function runPaced(options: PacedOptions): Promise<LoadResult> {
     rate_req_s: options.rate,
     requests: total,
     throughput_req_s: Math.round(total / elapsedS),
-    p50_ms: at(0.5),
-    p90_ms: at(0.9),
-    p99_ms: at(0.99),
-    max_ms: round(samples.at(-1) ?? Number.NaN),
+    ...latencyFigures(samples),
     non_2xx: non2xx,
     errors,
   };
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
 }
