@@ -71,4 +71,5 @@ export {
 export * from "./catalog/index.js";
 export * from "./envelope/index.js";
 export * from "./registry/index.js";
-export { attachServiceEvents, startServiceEvents, type ServiceEvents, type ServiceEventsOptions } from "./service/startServiceEvents.js";
+export { startEventedService, type EventedServiceSpec } from "./service/startEventedService.js";
+export { startServiceEvents, type ServiceEvents, type ServiceEventsOptions } from "./service/startServiceEvents.js";

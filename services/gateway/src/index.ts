@@ -1,5 +1,5 @@
-import { startHttpService, type Logger, type RunningService, type SharedRuntime } from "@materi/platform";
-import { attachServiceEvents, createTransport } from "@materi/events";
+import type { Logger, RunningService, SharedRuntime } from "@materi/platform";
+import { startEventedService } from "@materi/events";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
 import { buildApp } from "./app.js";
@@ -17,11 +17,10 @@ export { GatewayErrors, gatewayProblem } from "./errors.js";
 export async function startGateway(config: GatewayConfig, shared?: SharedRuntime): Promise<RunningService & { app: FastifyInstance }> {
   // Spans on every proxied request only when someone collects them (see bench/gateway.ts).
   const traceRequests = config.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
-  return startHttpService({
+  return startEventedService({
     name: "gateway",
     config,
     shared,
-    createTransport: () => createTransport({ redisUrl: config.REDIS_URL, connectionName: "gateway" }),
     traceRequests,
     build: async (deps) => {
       const redis = config.REDIS_URL === undefined ? undefined : await connectRedis(config.REDIS_URL, deps.logger);
@@ -30,7 +29,6 @@ export async function startGateway(config: GatewayConfig, shared?: SharedRuntime
       app.addHook("onClose", async () => {
         await redis?.quit().catch(() => redis.disconnect());
       });
-      await attachServiceEvents(app, { service: "gateway", transport: deps.transport, logger: deps.logger, metrics: deps.observability.metrics });
       return app;
     },
   });

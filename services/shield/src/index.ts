@@ -1,5 +1,5 @@
-import { startHttpService, type Logger, type RunningService, type SharedRuntime } from "@materi/platform";
-import { createTransport, schemaRegistryMigrations, startServiceEvents } from "@materi/events";
+import type { Logger, RunningService, SharedRuntime } from "@materi/platform";
+import { startEventedService } from "@materi/events";
 import { Redis } from "ioredis";
 import { buildApp } from "./app.js";
 import { MembershipConsumer } from "./consumers/MembershipConsumer.js";
@@ -12,29 +12,21 @@ export { rotateSigningKey } from "./store/signingKeyStore.js";
 
 /** Starts Shield alone or inside the launcher (which passes `shared`). */
 export function startShield(config: ShieldConfig, shared?: SharedRuntime): Promise<RunningService> {
-  return startHttpService({
+  return startEventedService({
     name: "shield",
     config,
     shared,
-    schemas: [{ owner: "events", migrations: schemaRegistryMigrations }, { owner: "shield", migrations: shieldMigrations }],
-    createTransport: () => createTransport({ redisUrl: config.REDIS_URL, connectionName: "shield" }),
+    schemas: [{ owner: "shield", migrations: shieldMigrations }],
+    outboxSchema: "shield",
     build: async (deps) => {
       const db = deps.db!;
+      const events = deps.events;
       await ensureActiveSigningKey(db);
-      const events = await startServiceEvents({
-        service: "shield",
-        transport: deps.transport,
-        logger: deps.logger,
-        metrics: deps.observability.metrics,
-        db,
-        outboxSchema: "shield",
-      });
       const membership = MembershipConsumer.start(events.bus, db, config.SHIELD_CONSUMER_GROUP);
       const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, deps.logger) : undefined;
       const app = await buildApp(config, { ...deps, db, registry: events.registry, redisKeyPrefix: config.SHIELD_REDIS_PREFIX, ...(redis ? { redis } : {}) });
       app.addHook("onClose", async () => {
         await membership.stop();
-        await events.stop();
         redis?.disconnect();
       });
       return app;

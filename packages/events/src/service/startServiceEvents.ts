@@ -89,13 +89,3 @@ async function announce(bus: EventBus, options: ServiceEventsOptions, instanceId
     options.logger.warn({ err, action }, "could not announce on the system stream");
   }
 }
-
-/** Starts the service's events and stops them when `app` closes (after in-flight requests). */
-export async function attachServiceEvents(
-  app: { addHook(name: "onClose", hook: () => Promise<void>): unknown },
-  options: ServiceEventsOptions,
-): Promise<ServiceEvents> {
-  const events = await startServiceEvents(options);
-  app.addHook("onClose", () => events.stop());
-  return events;
-}
