@@ -51,7 +51,7 @@ export async function startAll(env: Env): Promise<{ services: RunningService[]; 
   try {
     const shield = await startShield(loadShieldConfig(withPort(config.SHIELD_PORT)), shared);
     services.push(shield);
-    const api = await startApi(loadApiConfig(withPort(config.API_PORT)), shared);
+    const api = await startApi(loadApiConfig({ ...withPort(config.API_PORT), SHIELD_URL: shield.url }), shared);
     services.push(api);
     const relay = await startRelay(loadRelayConfig(withPort(config.RELAY_PORT)), shared);
     services.push(relay);

@@ -1,3 +1,4 @@
+import { DOCSTORE_SCHEMA, docstoreMigrations } from "@materi/docstore";
 import type { RunningService, SharedRuntime } from "@materi/platform";
 import { startEventedService } from "@materi/events";
 import { buildApp } from "./app.js";
@@ -11,8 +12,11 @@ export function startApi(config: ApiConfig, shared?: SharedRuntime): Promise<Run
     name: "api",
     config,
     shared,
-    schemas: [{ owner: "api", migrations: apiMigrations }],
+    schemas: [
+      { owner: "api", migrations: apiMigrations },
+      { owner: DOCSTORE_SCHEMA, migrations: docstoreMigrations },
+    ],
     outboxSchema: "api",
-    build: (deps) => buildApp(config, { ...deps, registry: deps.events.registry! }),
+    build: (deps) => buildApp(config, { ...deps, db: deps.db!, registry: deps.events.registry }),
   });
 }

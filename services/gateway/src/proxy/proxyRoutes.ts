@@ -19,7 +19,7 @@ export interface UpstreamRoute {
 export function upstreamRoutes(config: GatewayConfig): UpstreamRoute[] {
   return [
     { name: "shield", base: config.SHIELD_URL, prefixes: ["/api/v1/users", "/api/v1/auth", "/.well-known"], exact: [] },
-    { name: "api", base: config.API_URL, prefixes: ["/api/v1/documents", "/api/v1/workspaces"], exact: ["/api/v1/openapi.json"] },
+    { name: "api", base: config.API_URL, prefixes: ["/api/v1/documents", "/api/v1/workspaces", "/api/v1/share-links", "/api/v1/invitations"], exact: ["/api/v1/openapi.json"] },
     { name: "aria", base: config.ARIA_URL, prefixes: ["/api/v1/ai"], exact: [] },
   ];
 }
