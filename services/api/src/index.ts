@@ -2,6 +2,7 @@ import { DOCSTORE_SCHEMA, docstoreMigrations } from "@materi/docstore";
 import type { RunningService, SharedRuntime } from "@materi/platform";
 import { startEventedService } from "@materi/events";
 import { buildApp } from "./app.js";
+import { startApiConsumers } from "./consumers/index.js";
 import type { ApiConfig } from "./config.js";
 import { apiMigrations } from "./store/migrations.js";
 export { loadApiConfig, type ApiConfig } from "./config.js";
@@ -17,6 +18,14 @@ export function startApi(config: ApiConfig, shared?: SharedRuntime): Promise<Run
       { owner: DOCSTORE_SCHEMA, migrations: docstoreMigrations },
     ],
     outboxSchema: "api",
-    build: (deps) => buildApp(config, { ...deps, db: deps.db!, registry: deps.events.registry }),
+    build: async (deps) => {
+      const app = await buildApp(config, { ...deps, db: deps.db!, registry: deps.events.registry });
+      const subscriptions = startApiConsumers(deps.events.bus, app.apiContext);
+      // Registered after buildApp's own hooks, so consumers stop before the context closes.
+      app.addHook("onClose", async () => {
+        await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+      });
+      return app;
+    },
   });
 }
