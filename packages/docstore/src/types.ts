@@ -56,7 +56,11 @@ export interface Revision {
   createdAt: Date;
 }
 
-/** Announces appends to every process that follows a document (Redis pub/sub or in-process). */
+/**
+ * Announces appends to every process that follows a document (Redis pub/sub or in-process).
+ * Delivery is at most once, in seq order per publisher: a follower that sees a seq other than
+ * last + 1 reads what it missed with `DocStore.updatesSince` (see channel/redisChannel.ts).
+ */
 export interface UpdateChannel {
   publish(update: StoredUpdate): Promise<void>;
   /** Calls `listener` for each announced update of the document until the returned function is called. */
@@ -69,7 +73,15 @@ export interface DocStore {
   append(documentId: string, update: Uint8Array, origin: UpdateOrigin): Promise<StoredUpdate>;
   /** Snapshot plus log: the current Y.Doc and its seq. */
   load(documentId: string): Promise<LoadedDocument>;
-  /** Every update with seq > `afterSeq`, in order (for a relay that saw a gap). */
+  /**
+   * Every update with seq > `afterSeq`, in order (for a relay that saw a gap).
+   *
+   * Addition: the compactor deletes folded log rows older than its retention window. When some of
+   * the updates after `afterSeq` are gone that way, the first element is the document's snapshot
+   * instead: one update holding the whole state up to `seq` = the snapshot's seq, origin
+   * "snapshot"; the updates after it follow. Applying the list to a Y.Doc gives the same result
+   * either way (Yjs updates are idempotent), and the last seq is still the head.
+   */
   updatesSince(documentId: string, afterSeq: number): Promise<StoredUpdate[]>;
   /** The content as ProseMirror JSON, Markdown and text. */
   readContent(documentId: string): Promise<DocumentContent>;
@@ -81,10 +93,15 @@ export interface DocStore {
   writeContent(documentId: string, content: ProseMirrorJSON, origin: UpdateOrigin): Promise<StoredUpdate | null>;
   /** Keeps a full-state copy of the current state as a revision. */
   saveRevision(documentId: string, reason: RevisionReason, userId: string | null): Promise<Revision>;
+  /** Newest first; `beforeRev` is the cursor (the last rev of the previous page); `limit` default 50, at most 200. */
   listRevisions(documentId: string, opts?: { beforeRev?: number; limit?: number }): Promise<Revision[]>;
   /** A revision and its content; null when it does not exist. */
   getRevision(documentId: string, rev: number): Promise<(Revision & { content: DocumentContent }) | null>;
-  /** Applies the diff from the current state to the revision's, as a new change (and a "restore" revision). */
+  /**
+   * Applies the diff from the current state to the revision's, as a new change (and a "restore" revision).
+   * Addition: resolves null, writing no revision, when the content already equals the revision's;
+   * rejects with RevisionNotFoundError when the revision does not exist.
+   */
   restoreRevision(documentId: string, rev: number, userId: string): Promise<StoredUpdate | null>;
   /** Removes every update, snapshot and revision of the document (purge after the trash period). */
   purge(documentId: string): Promise<void>;

@@ -15,6 +15,7 @@ import type { FastifyInstance } from "fastify";
 import { jwksUrlOf, type ApiConfig } from "./config.js";
 import type { ApiContext } from "./context.js";
 import { createPermissionCache } from "./permissions/createPermissionCache.js";
+import { activityRoutes } from "./routes/activity/routes.js";
 import { documentRoutes } from "./routes/documents/routes.js";
 import { internalRoutes } from "./routes/internal/routes.js";
 import { invitationRoutes } from "./routes/invitations/routes.js";
@@ -61,7 +62,7 @@ export async function buildApp(config: ApiConfig, deps: ApiDeps): Promise<Fastif
   });
   await app.register(openapiRoutes, { routes: publicRoutes });
   if (deps.registry) await app.register(schemaRoutes, { registry: deps.registry });
-  for (const routes of [workspaceRoutes, memberRoutes, invitationRoutes, documentRoutes, shareRoutes, revisionRoutes, internalRoutes]) {
+  for (const routes of [workspaceRoutes, memberRoutes, invitationRoutes, documentRoutes, shareRoutes, revisionRoutes, internalRoutes, activityRoutes]) {
     await app.register(routes, { ctx });
   }
   return app;

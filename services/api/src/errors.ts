@@ -25,3 +25,11 @@ export const ApiErrors = defineErrorCodes({
 });
 
 export const apiProblem = problemFactory(ApiErrors);
+
+/** Codes appended for workspaces, members and invitations (issue 6). */
+export const MembershipErrors = defineErrorCodes({
+  /** A role this operation cannot grant, e.g. owner through an invitation. */
+  API_ERR_INVALID_ROLE: { status: 422, title: "Invalid Role" },
+});
+
+export const membershipProblem = problemFactory(MembershipErrors);

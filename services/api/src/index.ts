@@ -3,6 +3,7 @@ import type { RunningService, SharedRuntime } from "@materi/platform";
 import { startEventedService } from "@materi/events";
 import { buildApp } from "./app.js";
 import { startApiConsumers } from "./consumers/index.js";
+import { startBackgroundJobs } from "./jobs/startBackgroundJobs.js";
 import type { ApiConfig } from "./config.js";
 import { apiMigrations } from "./store/migrations.js";
 export { loadApiConfig, type ApiConfig } from "./config.js";
@@ -21,9 +22,9 @@ export function startApi(config: ApiConfig, shared?: SharedRuntime): Promise<Run
     build: async (deps) => {
       const app = await buildApp(config, { ...deps, db: deps.db!, registry: deps.events.registry });
       const subscriptions = startApiConsumers(deps.events.bus, app.apiContext);
-      // Registered after buildApp's own hooks, so consumers stop before the context closes.
+      const jobs = startBackgroundJobs(app.apiContext);
       app.addHook("onClose", async () => {
-        await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+        await Promise.all([jobs.stop(), ...subscriptions.map((subscription) => subscription.stop())]);
       });
       return app;
     },

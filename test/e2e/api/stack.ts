@@ -69,7 +69,8 @@ export async function startApiStack(env: Record<string, string> = {}): Promise<A
       await gateway.stop();
       await api.stop();
       await shield.stop();
-      await destroyGroups(redisUrl, [`shield-test-${tag}`, config.API_CONSUMER_GROUP]);
+      // The api's own group and the user-removal saga's (`<group>-user-removal`, UserRemovalConsumer).
+      await destroyGroups(redisUrl, [`shield-test-${tag}`, config.API_CONSUMER_GROUP, `${config.API_CONSUMER_GROUP}-user-removal`]);
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },

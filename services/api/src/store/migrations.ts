@@ -107,4 +107,73 @@ export const apiMigrations: Migration[] = [
       create index share_link_grants_user on api.share_link_grants (user_id);
     `,
   },
+  {
+    version: 20,
+    name: "user-removal sagas",
+    up: `
+      -- One saga per deleted user (user.deleted starts it, the runner drives it step by step).
+      create table api.user_removal_sagas (
+        id uuid primary key,
+        user_id uuid not null unique,
+        email text not null default '',
+        -- The user.deleted event that started it.
+        event_id uuid not null,
+        state text not null check (state in ('running', 'compensating', 'completed', 'failed')),
+        -- The step to run next (running), the one that failed (compensating, failed), or 'done'.
+        step text not null,
+        -- Failed attempts of the current step (or of the compensation).
+        attempts integer not null default 0,
+        last_error text,
+        -- Before this instant the runner leaves the saga alone (retry backoff).
+        next_attempt_at timestamptz not null default now(),
+        -- What completed steps changed that a compensation can undo, in order.
+        undo jsonb not null default '[]',
+        -- Every step outcome: [{step, outcome, attempt, error?, at}].
+        history jsonb not null default '[]',
+        started_at timestamptz not null default now(),
+        updated_at timestamptz not null default now(),
+        completed_at timestamptz
+      );
+      create index user_removal_sagas_due on api.user_removal_sagas (next_attempt_at)
+        where state in ('running', 'compensating');
+    `,
+  },
+  {
+    version: 21,
+    name: "activity read model",
+    up: `
+      -- Raw activity as consumed (or re-read from the event log by the rebuild), one row per event.
+      create table api.activity_events (
+        event_id uuid primary key,
+        kind text not null check (kind in ('edit', 'ai')),
+        workspace_id uuid not null,
+        document_id uuid,
+        user_id uuid,
+        occurred_at timestamptz not null,
+        ai_tokens bigint not null default 0,
+        rolled_up boolean not null default false
+      );
+      create index activity_events_pending on api.activity_events (occurred_at) where not rolled_up;
+      create index activity_events_day on api.activity_events (workspace_id, occurred_at);
+      create index activity_events_document on api.activity_events (document_id, occurred_at) where kind = 'edit';
+      -- Per-workspace daily aggregates (UTC days), recomputed by the batch for the days it touches.
+      create table api.activity_daily (
+        workspace_id uuid not null,
+        day date not null,
+        documents_edited integer not null,
+        edits integer not null,
+        active_editors integer not null,
+        ai_requests integer not null,
+        ai_tokens bigint not null,
+        primary key (workspace_id, day)
+      );
+      create table api.activity_documents (
+        document_id uuid primary key,
+        workspace_id uuid not null,
+        last_edited_by uuid,
+        last_edited_at timestamptz not null
+      );
+      create index activity_documents_workspace on api.activity_documents (workspace_id, last_edited_at desc);
+    `,
+  },
 ];

@@ -1,30 +1,28 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, RouteOptions } from "fastify";
+import { buildOpenApiDocument, type RouteDoc } from "./openapiDocument.js";
 
 /**
- * GET /api/v1/openapi.json: the public API's OpenAPI 3.1 description, built from the routes
- * registered with a schema (so it cannot drift from the code).
+ * GET /api/v1/openapi.json: the public API's OpenAPI 3.1 description, built from the routes as
+ * registered, with their JSON schemas (params, querystring, headers, body), so it cannot drift from
+ * the code. Routes may add `config.openapi` ({summary, responses}) for what schemas do not say.
  */
 export async function openapiRoutes(app: FastifyInstance, opts: { routes: PublicRoute[] }): Promise<void> {
-  app.get("/api/v1/openapi.json", async () => ({
-    openapi: "3.1.0",
-    info: { title: "Materi API", version: "1.0.0" },
-    paths: Object.fromEntries(groupByPath(opts.routes)),
-  }));
+  const docs = new Map<string, RouteDoc>();
+  // This plugin skips encapsulation (below), so the hook sees every route registered after it.
+  app.addHook("onRoute", (route: RouteOptions) => {
+    for (const method of [route.method].flat()) docs.set(`${method} ${route.url}`, { schema: route.schema, config: route.config });
+  });
+  let built: unknown;
+  app.get("/api/v1/openapi.json", async () => {
+    built ??= buildOpenApiDocument(opts.routes.map((route) => ({ ...route, ...docs.get(`${route.method} ${route.url}`) })));
+    return built;
+  });
 }
+// fastify-plugin's marker: register this plugin on the parent context, not in a child one.
+Object.assign(openapiRoutes, { [Symbol.for("skip-override")]: true });
 
 export interface PublicRoute {
   method: string;
   url: string;
   summary?: string;
-}
-
-function groupByPath(routes: PublicRoute[]): Map<string, Record<string, { summary?: string }>> {
-  const paths = new Map<string, Record<string, { summary?: string }>>();
-  for (const route of routes) {
-    const openapiPath = route.url.replace(/:([A-Za-z_]+)/g, "{$1}");
-    const entry = paths.get(openapiPath) ?? {};
-    entry[route.method.toLowerCase()] = route.summary ? { summary: route.summary } : {};
-    paths.set(openapiPath, entry);
-  }
-  return paths;
 }

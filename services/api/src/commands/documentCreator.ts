@@ -1,0 +1,53 @@
+import { randomUUID } from "node:crypto";
+import type { ApiContext } from "../context.js";
+import { apiProblem } from "../errors.js";
+import { enqueueDocumentEvent } from "../events/documentEvents.js";
+import { canEdit, type Role } from "../permissions/roles.js";
+import { insertDocument, type DocumentRow } from "../store/documentStore.js";
+import { workspaceRoleOf } from "../store/permissionStore.js";
+import { writeDocumentContent, type ContentInput } from "./documentContent.js";
+
+/**
+ * POST /documents: an editor (or above) of the workspace creates a document, with optional content.
+ *
+ * Order: the content is appended to the docstore first (durable once it returns), then the
+ * metadata row and its `document.created` event commit in one transaction. A crash between the two
+ * leaves an unreachable docstore log (no metadata row points at its random id) and the client got
+ * no 201; the reverse order could announce a document whose acknowledged content never landed.
+ */
+export async function documentCreator({
+  ctx,
+  userId,
+  workspaceId,
+  title,
+  content,
+}: {
+  ctx: ApiContext;
+  userId: string;
+  workspaceId: string;
+  title: string;
+  content?: ContentInput;
+}): Promise<{ row: DocumentRow; role: Role }> {
+  const role = await workspaceRoleOf(ctx.db, workspaceId, userId);
+  if (!role) throw apiProblem("API_ERR_WORKSPACE_NOT_FOUND", "No such workspace, or you are not a member.");
+  if (!canEdit(role)) throw apiProblem("API_ERR_FORBIDDEN", `Creating documents needs the editor role in the workspace; you have ${role}.`);
+  const id = randomUUID();
+  const written = content === undefined ? null : await writeDocumentContent(ctx, { documentId: id, content, origin: `rest:${userId}` });
+  const contentSeq = written?.seq ?? 0;
+  const row = await ctx.db.transaction(async (tx) => {
+    const inserted = await insertDocument(tx, { id, workspaceId, title, userId, contentSeq, searchText: written?.text ?? "" });
+    await enqueueDocumentEvent(ctx, tx, { documentId: id, workspaceId, userId, action: "created", content: { title, content_seq: contentSeq } });
+    return inserted;
+  });
+  if (written) await keepCreatedRevision(ctx, id, userId);
+  return { row, role };
+}
+
+/** History starts with the created content; the document exists without it, so a failure only logs. */
+async function keepCreatedRevision(ctx: ApiContext, documentId: string, userId: string): Promise<void> {
+  try {
+    await ctx.docs.saveRevision(documentId, "created", userId);
+  } catch (err) {
+    ctx.logger.warn({ err, documentId }, "could not keep the created revision");
+  }
+}
