@@ -30,10 +30,10 @@
  * BENCH_PROFILE=1 writes a CPU profile of the gateway to $TMPDIR/materi-bench-profiles/.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { spawnNode, type BenchChild } from "./lib/gatewayProcesses.js";
+import { processCpuMs, spawnNode, type BenchChild } from "./lib/gatewayProcesses.js";
 import { startJwks } from "./lib/gatewayJwks.js";
 import { runLoad, type LoadResult } from "./lib/gatewayLoad.js";
 import { runPaced } from "./lib/gatewayPaced.js";
@@ -193,19 +193,6 @@ function printSummary(results: Results): void {
   if (failures > 0) process.stderr.write("gateway answered non-2xx or failed requests: the figures do not measure the happy path\n");
 }
 
-/** User + system CPU time of a process in ms, from /proc (Linux); null elsewhere. */
-function processCpuMs(pid: number | undefined): () => number | null {
-  const ticksMs = 10; // USER_HZ is 100 on Linux.
-  return () => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      return (Number(fields[11]) + Number(fields[12])) * ticksMs;
-    } catch {
-      // Not Linux, or the process is gone: the figure is simply not reported.
-      return null;
-    }
-  };
-}
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;

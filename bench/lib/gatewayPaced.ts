@@ -1,5 +1,5 @@
-import { Agent, request } from "node:http";
 import { latencyFigures, type LoadResult } from "./gatewayLoad.js";
+import { runPaced as runPacedRequests } from "./paced.js";
 
 export interface PacedOptions {
   scenario: string;
@@ -14,69 +14,23 @@ export interface PacedOptions {
 }
 
 /**
- * Open-loop load at a truly fixed rate: request i is due at start + i / rate and is sent then
- * (timers fire about once a millisecond, so 2,000 req/s leave as pairs every millisecond), whether
- * or not earlier requests have answered: a stalled server delays the answers in flight, never the
- * next requests, so stalls show in the figures (no coordinated omission). Latency is from when a
- * request left to the end of its answer; the timer's own lateness (up to a millisecond, the load
- * generator's, not the server's) is left out.
- *
- * autocannon's overallRate is not this: each connection sends its share of a second back to back,
- * then waits for the next second, which measures bursts at a concurrency of `connections`.
+ * GET `url` at a truly fixed rate (open loop, see paced.ts: no coordinated omission), figures as
+ * the gateway bench prints them.
  */
 export async function runPaced(options: PacedOptions): Promise<LoadResult> {
-  const { hostname, port, pathname, search } = new URL(options.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
-  const samples: number[] = [];
-  let non2xx = 0;
-  let errors = 0;
-  const total = Math.round(options.rate * options.durationS);
-  const start = performance.now();
-  const send = () =>
-    new Promise<void>((resolve) => {
-      const sentMs = performance.now();
-      const req = request({ agent, host: hostname, port, path: `${pathname}${search}`, headers: options.headers }, (res) => {
-        res.resume();
-        res.on("end", () => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) samples.push(performance.now() - sentMs);
-          else non2xx += 1;
-          resolve();
-        });
-      });
-      req.on("error", () => {
-        errors += 1;
-        resolve();
-      });
-      req.end();
-    });
-  const inFlight: Array<Promise<void>> = [];
-  await new Promise<void>((resolve) => {
-    let sent = 0;
-    const tick = () => {
-      const now = performance.now();
-      while (sent < total && start + (sent * 1000) / options.rate <= now) {
-        inFlight.push(send());
-        sent += 1;
-      }
-      if (sent >= total) return resolve();
-      setTimeout(tick, Math.max(0, start + (sent * 1000) / options.rate - performance.now()));
-    };
-    tick();
-  });
-  await Promise.all(inFlight);
-  const elapsedS = (performance.now() - start) / 1000;
-  agent.destroy();
+  const { origin, pathname, search } = new URL(options.url);
+  const request = { method: "GET" as const, path: `${pathname}${search}`, ...(options.headers ? { headers: options.headers } : {}) };
+  const run = await runPacedRequests({ origin, rate: options.rate, durationS: options.durationS, connections: options.connections, next: () => request });
   return {
     scenario: options.scenario,
     target: options.target,
     connections: options.connections,
     duration_s: options.durationS,
     rate_req_s: options.rate,
-    requests: total,
-    throughput_req_s: Math.round(total / elapsedS),
-    ...latencyFigures(samples),
-    non_2xx: non2xx,
-    errors,
+    requests: run.requests,
+    throughput_req_s: Math.round(run.requests / run.elapsedS),
+    ...latencyFigures(run.samples),
+    non_2xx: run.non2xx,
+    errors: run.errors,
   };
 }

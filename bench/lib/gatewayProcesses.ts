@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 
@@ -56,4 +57,18 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill("SIGTERM");
   });
+}
+
+/** User + system CPU time of a process in ms, from /proc (Linux); null elsewhere. */
+export function processCpuMs(pid: number | undefined): () => number | null {
+  const ticksMs = 10; // USER_HZ is 100 on Linux.
+  return () => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      return (Number(fields[11]) + Number(fields[12])) * ticksMs;
+    } catch {
+      // Not Linux, or the process is gone: the figure is simply not reported.
+      return null;
+    }
+  };
 }

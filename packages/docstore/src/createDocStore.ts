@@ -5,6 +5,7 @@ import { jsonToNode, nodeToJSON, nodeToText } from "./content/json.js";
 import { nodeToMarkdown } from "./content/markdown.js";
 import { applyContent, yDocToNode } from "./content/ydoc.js";
 import { RevisionNotFoundError } from "./content/errors.js";
+import { ContentCache } from "./store/ContentCache.js";
 import { GroupCommitter } from "./store/GroupCommitter.js";
 import { loadDocument } from "./store/loadDocument.js";
 import { insertRevision, selectRevision, selectRevisions } from "./store/revisionStore.js";
@@ -35,6 +36,8 @@ export interface DocStoreOptions {
   maxBatchBytes?: number;
   /** Hears the size of each append batch as its transaction starts (metrics, tests). Default none. */
   onBatch?: (size: number) => void;
+  /** Documents whose content readContent keeps ready (see ContentCache); 0 disables. Default 256. */
+  contentCacheSize?: number;
 }
 
 const DEFAULT_REVISION_PAGE = 50;
@@ -50,12 +53,14 @@ class PostgresDocStore implements DocStore {
   private readonly db: Database;
   private readonly logger: Logger;
   private readonly committer: GroupCommitter;
+  private readonly contents: ContentCache;
 
   constructor(opts: DocStoreOptions) {
     this.db = opts.db;
     this.logger = opts.logger;
     this.channel =
       opts.channel ?? createUpdateChannel({ logger: opts.logger, ...(opts.redisUrl === undefined ? {} : { redisUrl: opts.redisUrl }) });
+    this.contents = new ContentCache(opts.db, contentOf, opts.contentCacheSize ?? 256);
     this.committer = new GroupCommitter({
       db: opts.db,
       onCommitted: (stored) => this.announce(stored),
@@ -85,9 +90,8 @@ class PostgresDocStore implements DocStore {
     return [{ documentId: id, seq: snapshot.seq, update: snapshot.state, origin: "snapshot" }, ...updates];
   }
 
-  async readContent(documentId: string): Promise<DocumentContent> {
-    const { doc, seq } = await this.load(documentId);
-    return { ...contentOf(doc), seq };
+  readContent(documentId: string): Promise<DocumentContent> {
+    return this.contents.read(checkDocumentId(documentId));
   }
 
   async writeContent(documentId: string, content: ProseMirrorJSON, origin: UpdateOrigin): Promise<StoredUpdate | null> {
@@ -148,6 +152,7 @@ class PostgresDocStore implements DocStore {
         await tx.query(`delete from docstore.${table} where document_id = $1`, [id]);
       }
     });
+    this.contents.drop(id);
   }
 
   private announce(stored: readonly StoredUpdate[]): void {
@@ -162,7 +167,7 @@ class PostgresDocStore implements DocStore {
 }
 
 function docOf(state: Uint8Array): Y.Doc {
-  const doc = new Y.Doc();
+  const doc = new Y.Doc({ guid: "revision" });
   Y.applyUpdate(doc, state);
   return doc;
 }

@@ -2,7 +2,7 @@ import { createDocStore, type DocStore } from "@materi/docstore";
 import type { SchemaRegistry } from "@materi/events";
 import {
   createAccessTokenVerifier,
-  createFileEmailTransport,
+  createEmailTransport,
   createServiceApp,
   dataDirOf,
   mailDirOf,
@@ -78,7 +78,7 @@ function createApiContext(config: ApiConfig, deps: ApiDeps): ApiContext {
     logger: deps.logger,
     registry: deps.registry,
     docs: deps.docs ?? createDocStore({ db: deps.db, logger: deps.logger, ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}) }),
-    email: deps.email ?? createFileEmailTransport({ dir: mailDirOf(dataDirOf(config)) }),
+    email: deps.email ?? createEmailTransport(config, { dir: mailDirOf(dataDirOf(config)), logger: deps.logger }),
     verify,
     users: createUserDirectory({ db: deps.db, logger: deps.logger, shieldUrl: config.SHIELD_URL, serviceKeys: deps.serviceKeys }),
     permissions: createPermissionCache({ db: deps.db, ttlMs: config.PERMISSION_CACHE_MS }),

@@ -1,4 +1,4 @@
-import { baseConfigShape, httpUrl, loadConfig, port, type Env } from "@materi/platform";
+import { baseConfigShape, emailConfigShape, httpUrl, loadConfig, port, type Env } from "@materi/platform";
 import { z } from "zod";
 
 const positiveInt = (defaultValue: number) => z.coerce.number().int().min(1).default(defaultValue);
@@ -7,6 +7,8 @@ export const apiConfigSchema = z.object({
   ...baseConfigShape,
   /** Port. Default 8083. */
   PORT: port(8083),
+  // SENDGRID_API_KEY, SMTP_URL, EMAIL_FROM: how invitation mail leaves (platform email/emailConfig.ts).
+  ...emailConfigShape,
   /** Shield's base URL: JWKS and /internal/user. Default http://127.0.0.1:8000. */
   SHIELD_URL: httpUrl.default("http://127.0.0.1:8000"),
   /** Where access-token signing keys are published. Default `${SHIELD_URL}/.well-known/jwks.json`. */

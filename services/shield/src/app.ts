@@ -1,5 +1,5 @@
 import type { SchemaRegistry } from "@materi/events";
-import { createFileEmailTransport, createServiceApp, dataDirOf, mailDirOf, type Database, type EmailPort, type ServiceDeps } from "@materi/platform";
+import { createEmailTransport, createServiceApp, dataDirOf, mailDirOf, type Database, type EmailPort, type ServiceDeps } from "@materi/platform";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { ShieldConfig } from "./config.js";
@@ -20,7 +20,7 @@ export interface ShieldDeps extends ServiceDeps {
   registry: SchemaRegistry | undefined;
   /** Shared throttle counters and revocation list; memory ones when absent. */
   redis?: Redis;
-  /** Outgoing mail. Default: .eml files under `<MATERI_DATA_DIR>/mail`. */
+  /** Outgoing mail. Default: as configured (SendGrid, SMTP), else .eml files under `<MATERI_DATA_DIR>/mail`. */
   email?: EmailPort;
   /** Prefix of Shield's Redis keys, so tests do not share state. Default "materi:shield". */
   redisKeyPrefix?: string;
@@ -59,6 +59,6 @@ async function createShieldContext(config: ShieldConfig, deps: ShieldDeps): Prom
     ...(deps.redis ? { redis: deps.redis } : {}),
   });
   const verify = createShieldVerifier({ keys, revocations, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
-  const email = deps.email ?? createFileEmailTransport({ dir: mailDirOf(dataDirOf(config)) });
+  const email = deps.email ?? createEmailTransport(config, { dir: mailDirOf(dataDirOf(config)), logger: deps.logger });
   return { config, db: deps.db, logger: deps.logger, keys, verify, revocations, email, throttle, registry: deps.registry };
 }

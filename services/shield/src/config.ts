@@ -1,4 +1,4 @@
-import { baseConfigShape, httpUrl, loadConfig, port, type Env } from "@materi/platform";
+import { baseConfigShape, emailConfigShape, httpUrl, loadConfig, port, type Env } from "@materi/platform";
 import { z } from "zod";
 
 /** "true"/"false"/"1"/"0" from the environment; z.coerce.boolean would read "false" as true. */
@@ -12,6 +12,8 @@ const seconds = (defaultValue: number) => z.coerce.number().int().min(1).default
 
 export const shieldConfigSchema = z.object({
   ...baseConfigShape,
+  // SENDGRID_API_KEY, SMTP_URL, EMAIL_FROM: how reset mail leaves (platform email/emailConfig.ts).
+  ...emailConfigShape,
   /** Port. Default 8000. */
   PORT: port(8000),
   /** `iss` of the tokens Shield signs. Default "materi". */

@@ -77,6 +77,38 @@ describe("shield users through the gateway", () => {
     expect(JSON.stringify(events.map((e) => e.payload))).not.toMatch(/argon2|password/);
   });
 
+  it("carries the request's correlation id into each user event's envelope, read back from Redis", async () => {
+    const since = `${Date.now() - 1}-0`;
+    const tag = randomUUID().slice(0, 8);
+    const body = { email: `corr-${tag}@example.test`, password: "correct horse battery staple", name: "Correlated" };
+    const created = await postJson(`${gw}/api/v1/users`, body, { "x-correlation-id": `signup-${tag}` });
+    expect(created.status).toBe(201);
+    const user = (await created.json()) as { id: string };
+    const login = await postJson(`${gw}/api/v1/auth/token`, { grant_type: "password", username: body.email, password: body.password });
+    const { access_token: token } = (await login.json()) as { access_token: string };
+    const moved = await fetch(`${gw}/api/v1/users/me`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-correlation-id": `patch-${tag}` },
+      body: JSON.stringify({ email: ` Moved-${tag}@Example.TEST` }),
+    });
+    expect(moved.status).toBe(200);
+    // No id from the caller: the one the gateway assigned, and answered with, must be the event's.
+    const deleted = await send("DELETE", "/api/v1/users/me", token);
+    expect(deleted.status).toBe(204);
+    const assigned = deleted.headers.get("x-correlation-id") ?? deleted.headers.get("x-request-id");
+    expect(assigned).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+
+    await expect.poll(async () => (await userEvents(redis, since, user.id)).length, { timeout: 10_000 }).toBe(3);
+    const events = await userEvents(redis, since, user.id);
+    expect(events.map((e) => [e.type, e.correlationId])).toEqual([
+      ["user.created", `signup-${tag}`],
+      ["user.updated", `patch-${tag}`],
+      ["user.deleted", assigned],
+    ]);
+    expect(events[1]!.payload.changes).toEqual({ email: `moved-${tag}@example.test` });
+    expect(events[1]!.payload.email).toBe(`moved-${tag}@example.test`);
+  });
+
   it("refuses an email change to a taken address (409) and a malformed patch (400)", async () => {
     const a = await signUpAndLogin(gw, "patch-a");
     const b = await signUpAndLogin(gw, "patch-b");
@@ -104,6 +136,7 @@ describe("shield users through the gateway", () => {
 interface DecodedUserEvent {
   type: string;
   source: string;
+  correlationId: string;
   payload: UserEvent;
 }
 
@@ -114,7 +147,7 @@ async function userEvents(redis: Redis, since: string, userId: string): Promise<
     const at = fields.findIndex((f) => f.toString() === "envelope");
     const decoded = await decodeEnvelope(fields[at + 1]!, catalogDecoders);
     const payload = decoded.payload as UserEvent;
-    if (payload.userId === userId) out.push({ type: decoded.envelope.eventType, source: decoded.envelope.sourceService, payload });
+    if (payload.userId === userId) out.push({ type: decoded.envelope.eventType, source: decoded.envelope.sourceService, correlationId: decoded.envelope.correlationId, payload });
   }
   return out;
 }

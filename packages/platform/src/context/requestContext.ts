@@ -1,5 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
+import { ContextDemand, isAsyncContextOnDemand } from "./onDemandContext.js";
+
+export { setAsyncContextOnDemand, isAsyncContextOnDemand } from "./onDemandContext.js";
 
 /** What travels with one unit of work (an HTTP request, an event being handled). */
 export interface RequestContext {
@@ -8,10 +11,13 @@ export interface RequestContext {
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
+// In on-demand mode (onDemandContext.ts) the storage is disabled again once no run is in flight.
+const demand = new ContextDemand(() => storage.disable());
 
-/** Runs `fn` with `ctx` as the current request context. */
+/** Runs `fn` with `ctx` as the current request context (until it settles, when `fn` returns a promise). */
 export function runWithContext<T>(ctx: RequestContext, fn: () => T): T {
-  return storage.run(ctx, fn);
+  if (!isAsyncContextOnDemand()) return storage.run(ctx, fn);
+  return demand.track(() => storage.run(ctx, fn));
 }
 
 export function currentContext(): RequestContext | undefined {

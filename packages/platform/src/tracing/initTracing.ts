@@ -1,4 +1,4 @@
-import { context, propagation, trace, type Tracer } from "@opentelemetry/api";
+import { context, propagation, trace, type Context, type Tracer } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
@@ -11,6 +11,7 @@ import {
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
+import { ContextDemand, isAsyncContextOnDemand } from "../context/onDemandContext.js";
 
 export interface InitTracingOptions {
   /** Service name: the resource's `service.name` (first caller only) and this caller's tracer name. */
@@ -65,11 +66,29 @@ function install(opts: InitTracingOptions): Installed {
     spanProcessors: spanProcessors(opts),
   });
   // AsyncLocalStorage, not async_hooks: it is the manager Node 20 recommends and the cheaper one.
-  const contextManager = new AsyncLocalStorageContextManager().enable();
+  const contextManager = new OnDemandContextManager().enable();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
   return { provider, contextManager, users: 0 };
+}
+
+/**
+ * The AsyncLocalStorage context manager, disabled between runs when the process has switched to
+ * on-demand async context (context/onDemandContext.ts); exactly the library's otherwise.
+ */
+class OnDemandContextManager extends AsyncLocalStorageContextManager {
+  private readonly demand = new ContextDemand(() => this.disable());
+
+  override with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    if (!isAsyncContextOnDemand()) return super.with(ctx, fn, thisArg, ...args);
+    return this.demand.track(() => super.with(ctx, fn, thisArg, ...args));
+  }
 }
 
 function spanProcessors(opts: InitTracingOptions): SpanProcessor[] {

@@ -1,6 +1,6 @@
 import { randomFillSync } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
-import { context, propagation } from "@opentelemetry/api";
+import { context, propagation, trace } from "@opentelemetry/api";
 import { normalizeAddress } from "../network/cidr.js";
 
 /**
@@ -86,12 +86,16 @@ export function forwardRequestHeaders(req: IncomingMessage, forwarded: Forwarded
  * trace id per request.
  */
 function pushTraceContext(fields: string[], source: IncomingHttpHeaders): void {
-  const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
-  if (carrier.traceparent !== undefined) {
-    fields.push("traceparent", carrier.traceparent);
-    if (carrier.tracestate !== undefined) fields.push("tracestate", carrier.tracestate);
-    return;
+  const active = context.active();
+  // No span on the fast path (spans are Fastify hooks): skip the propagator and its carrier object.
+  if (trace.getSpan(active) !== undefined) {
+    const carrier: Record<string, string> = {};
+    propagation.inject(active, carrier);
+    if (carrier.traceparent !== undefined) {
+      fields.push("traceparent", carrier.traceparent);
+      if (carrier.tracestate !== undefined) fields.push("tracestate", carrier.tracestate);
+      return;
+    }
   }
   const { traceparent, tracestate } = source;
   if (!isTraceparent(traceparent)) {

@@ -1,4 +1,4 @@
-import { createMetrics, httpMetrics, type Metrics } from "@materi/platform";
+import { createMetrics, httpMetrics, httpTracing, initTracing, type Metrics } from "@materi/platform";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayDeps } from "../app.js";
@@ -260,6 +260,27 @@ describe.each(MODES)("upstream timeouts ($mode)", ({ deps }) => {
     } finally {
       await gateway.close();
       await Promise.all([api.close(), shield.close()]);
+    }
+  });
+});
+
+describe("trace context with per-request spans", () => {
+  it("sends the gateway's own span upstream, as a child of the caller's trace", async () => {
+    const tracing = initTracing({ service: "gateway-test" });
+    const api = await EchoUpstream.start("api");
+    const shield = await FakeShield.start();
+    const instrument = (app: FastifyInstance) => void app.register(httpTracing, { service: "gateway" });
+    const gateway = await startTestGateway({ API_URL: api.url, JWKS_URL: shield.jwksUrl }, { traceRequests: true, instrument });
+    try {
+      const token = await shield.mint();
+      const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+      await fetch(`${gateway.url}/api/v1/documents/d1`, { headers: { authorization: `Bearer ${token}`, traceparent } });
+      const forwarded = String(api.last!.headers.traceparent);
+      expect(forwarded).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+      expect(forwarded).not.toContain("b7ad6b7169203331");
+    } finally {
+      await gateway.close();
+      await Promise.all([api.close(), shield.close(), tracing.shutdown()]);
     }
   });
 });

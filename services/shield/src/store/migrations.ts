@@ -69,4 +69,32 @@ export const shieldMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: "refresh successors derived in SQL",
+    // HMAC-SHA256 (RFC 2104) over the built-in sha256(), so the refresh grant derives a family's
+    // successor token inside its single rotation statement (refreshTokenStore.rotateRefreshToken)
+    // instead of reading the family secret first. plpgsql and sha256() exist everywhere Shield runs
+    // (PostgreSQL 11+, PGlite); pgcrypto does not. Same bytes as node:crypto's createHmac("sha256").
+    up: `
+      create function shield.hmac_sha256(key bytea, message bytea) returns bytea
+      language plpgsql immutable strict parallel safe as $fn$
+      declare
+        k bytea := key;
+        inner_key bytea;
+        outer_key bytea;
+      begin
+        if length(k) > 64 then k := sha256(k); end if;
+        k := k || decode(repeat('00', 64 - length(k)), 'hex');
+        inner_key := k;
+        outer_key := k;
+        for i in 0..63 loop
+          inner_key := set_byte(inner_key, i, get_byte(k, i) # 54);
+          outer_key := set_byte(outer_key, i, get_byte(k, i) # 92);
+        end loop;
+        return sha256(outer_key || sha256(inner_key || message));
+      end
+      $fn$;
+    `,
+  },
 ];

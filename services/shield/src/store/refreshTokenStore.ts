@@ -1,54 +1,88 @@
 import type { Queryable } from "@materi/platform";
 
-/** A refresh token joined with its family, as the refresh grant needs it. */
-export interface RefreshTokenRow {
-  token_hash: Buffer;
-  family_id: string;
-  spent_at: Date | null;
-  user_id: string;
-  secret: Buffer;
-  expires_at: Date;
-  revoked_at: Date | null;
-  /** Seconds since the token was spent, computed by the database clock. */
-  spent_age_s: number | null;
-}
-
-export async function insertFamily(tx: Queryable, family: { id: string; userId: string; secret: Buffer; ttlS: number }): Promise<Date> {
-  const { rows } = await tx.query<{ expires_at: Date }>(
-    `insert into shield.refresh_families (id, user_id, secret, expires_at)
-     values ($1, $2, $3, now() + $4::int * interval '1 second') returning expires_at`,
-    [family.id, family.userId, family.secret, family.ttlS],
+/**
+ * Starts a refresh family (one login) with its first token, in one statement: the family row and
+ * the token's hash commit together without a BEGIN/COMMIT round trip each.
+ */
+export async function insertFamilyWithToken(
+  db: Queryable,
+  family: { id: string; userId: string; secret: Buffer; ttlS: number; tokenHash: Buffer },
+): Promise<void> {
+  await db.query(
+    `with family as (
+       insert into shield.refresh_families (id, user_id, secret, expires_at)
+       values ($1, $2, $3, now() + $4::int * interval '1 second') returning id
+     )
+     insert into shield.refresh_tokens (token_hash, family_id) select $5, id from family`,
+    [family.id, family.userId, family.secret, family.ttlS, family.tokenHash],
   );
-  return rows[0]!.expires_at;
-}
-
-export async function insertToken(tx: Queryable, tokenHash: Buffer, familyId: string): Promise<void> {
-  await tx.query("insert into shield.refresh_tokens (token_hash, family_id) values ($1, $2) on conflict do nothing", [tokenHash, familyId]);
 }
 
 /**
- * Spends a live token in one statement (no BEGIN/COMMIT round trips on the hot path): the token
- * and its family are row-locked, so of two concurrent refreshes one spends it and the other, once
- * the lock is released, sees it spent (READ COMMITTED re-reads locked rows). `spent_now` says
- * whether this call spent it; the row is returned in every case, as it was before this call.
+ * What one refresh did: `rotated` (a live token spent, its successor stored), `replayed_in_grace`
+ * (already spent within the grace window: the same successor again), `reused` (spent before the
+ * window: the family is now revoked), `revoked` or `expired` (nothing changed).
  */
-export async function spendToken(db: Queryable, tokenHash: Buffer): Promise<(RefreshTokenRow & { spent_now: boolean }) | undefined> {
-  const { rows } = await db.query<RefreshTokenRow & { spent_now: boolean }>(
-    `with cur as (
-       select t.token_hash, t.family_id, t.spent_at, f.user_id, f.secret, f.expires_at, f.revoked_at
-         from shield.refresh_tokens t join shield.refresh_families f on f.id = t.family_id
-        where t.token_hash = $1
-          for update of f, t
-     ), spend as (
-       update shield.refresh_tokens r set spent_at = now() from cur
-        where r.token_hash = cur.token_hash and cur.spent_at is null and cur.revoked_at is null and cur.expires_at > now()
-        returning r.token_hash
-     )
-     select cur.*, extract(epoch from now() - cur.spent_at)::float8 as spent_age_s,
-            exists (select 1 from spend) as spent_now
-       from cur`,
-    [tokenHash],
-  );
+export type RotationOutcome = "rotated" | "replayed_in_grace" | "reused" | "revoked" | "expired";
+
+export interface RotationResult {
+  outcome: RotationOutcome;
+  user_id: string;
+  family_id: string;
+  /** The successor token (plaintext, for the client) when rotated or replayed in grace, else null. */
+  successor: string | null;
+}
+
+// Every step of the refresh grant in one autocommit statement, so one round trip and one commit:
+// - cur: the token and its family, row-locked. Of two concurrent refreshes of one token, the second
+//   waits here until the first commits, then reads the rows as the first left them (READ COMMITTED
+//   re-checks locked rows), so it sees the token spent, moments ago: the grace window.
+// - judged: the outcome, by the database clock (now() is the statement's start).
+// - successor: HMAC-SHA256 of the presented token with the family's secret (migration 5), as
+//   base64url without padding. Derived, never stored in plaintext: a grace-window retry recomputes
+//   the same successor, and a database leak (hashes and secrets, no plaintext token) yields none.
+// - spend / stored / revoke_family: the writes each outcome implies. The successor's hash is
+//   inserted on a grace retry too (on conflict: the first request stored it already).
+const ROTATE_SQL = `
+  with cur as (
+    select t.token_hash, t.family_id, t.spent_at, f.user_id, f.secret, f.expires_at, f.revoked_at
+      from shield.refresh_tokens t join shield.refresh_families f on f.id = t.family_id
+     where t.token_hash = sha256(convert_to($1, 'UTF8'))
+       for update of f, t
+  ), judged as (
+    select cur.*,
+           case
+             when revoked_at is not null then 'revoked'
+             when expires_at <= now() then 'expired'
+             when spent_at is null then 'rotated'
+             when spent_at >= now() - $2::int * interval '1 second' then 'replayed_in_grace'
+             else 'reused'
+           end as outcome
+      from cur
+  ), successor as (
+    select family_id, translate(encode(shield.hmac_sha256(secret, convert_to($1, 'UTF8')), 'base64'), '+/=', '-_') as token
+      from judged where outcome in ('rotated', 'replayed_in_grace')
+  ), spend as (
+    update shield.refresh_tokens t set spent_at = now()
+      from judged j where t.token_hash = j.token_hash and j.outcome = 'rotated'
+  ), stored as (
+    insert into shield.refresh_tokens (token_hash, family_id)
+    select sha256(convert_to(token, 'UTF8')), family_id from successor
+        on conflict (token_hash) do nothing
+  ), revoke_family as (
+    update shield.refresh_families f set revoked_at = now()
+      from judged j where f.id = j.family_id and j.outcome = 'reused'
+  )
+  select j.outcome, j.user_id, j.family_id, s.token as successor
+    from judged j left join successor s on true`;
+
+/**
+ * The refresh grant's rotation (RFC 6749 §6, OAuth 2.0 Security BCP §4.14.2), reuse detection
+ * included, in one statement; undefined when no such token exists. The plaintext token goes to the
+ * database because the successor is derived from it there; only its SHA-256 is stored.
+ */
+export async function rotateRefreshToken(db: Queryable, token: string, graceS: number): Promise<RotationResult | undefined> {
+  const { rows } = await db.query<RotationResult>(ROTATE_SQL, [token, graceS]);
   return rows[0];
 }
 

@@ -64,3 +64,44 @@ describe("negative cache over a revocation list", () => {
     expect(await list.isRevoked({ jti: "k" })).toBe(true);
   });
 });
+
+describe("negative cache: concurrent lookups", () => {
+  it("sends one inner lookup for concurrent misses of one token", async () => {
+    let asked = 0;
+    let answer: (revoked: boolean) => void = () => undefined;
+    const slow: RevocationList = {
+      revoke: async () => undefined,
+      isRevoked: () => (asked++, new Promise<boolean>((resolve) => (answer = resolve))),
+    };
+    const list = withNegativeCache(slow, 1_000);
+    const answers = Promise.all([list.isRevoked({ jti: "j" }), list.isRevoked({ jti: "j" }), list.isRevoked({ jti: "j" })]);
+    answer(false);
+    expect(await answers).toEqual([false, false, false]);
+    expect(asked).toBe(1);
+    expect(await list.isRevoked({ jti: "j" })).toBe(false);
+    expect(asked).toBe(1);
+  });
+
+  it("does not remember a 'clear' answer that a local revoke overtook", async () => {
+    const inner = createMemoryRevocationList();
+    let release: () => void = () => undefined;
+    const gated: RevocationList = {
+      revoke: inner.revoke,
+      isRevoked: async (claims) => {
+        const revoked = await inner.isRevoked(claims);
+        await new Promise<void>((resolve) => (release = resolve));
+        return revoked;
+      },
+    };
+    const list = withNegativeCache(gated, 60_000);
+    const stale = list.isRevoked({ jti: "j", fam: "f" });
+    await list.revoke(familyEntry("f"), 60);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    release();
+    expect(await stale).toBe(false);
+    const fresh = list.isRevoked({ jti: "j", fam: "f" });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    release();
+    expect(await fresh).toBe(true);
+  });
+});

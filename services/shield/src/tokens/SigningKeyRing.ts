@@ -1,5 +1,6 @@
 import type { Database, Logger } from "@materi/platform";
-import { createLocalJWKSet, errors, importJWK, type JSONWebKeySet, type JWTVerifyGetKey, type KeyObject } from "jose";
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import { createPrivateKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { listPublishedKeys, loadActiveSigningKey } from "../store/signingKeyStore.js";
 
 export interface SigningKeyRingOptions {
@@ -13,7 +14,8 @@ export interface SigningKeyRingOptions {
 export interface Signer {
   kid: string;
   alg: string;
-  key: KeyObject | Uint8Array;
+  /** A node:crypto key: accessTokenIssuer signs with node:crypto directly. */
+  key: KeyObject;
 }
 
 /**
@@ -49,7 +51,7 @@ export class SigningKeyRing {
   async reload(): Promise<void> {
     const [active, published] = await Promise.all([loadActiveSigningKey(this.options.db), listPublishedKeys(this.options.db)]);
     if (!active) throw new Error("no active signing key: ensureActiveSigningKey must run first");
-    this.signer = { kid: active.kid, alg: active.alg, key: await importJWK(active.privateJwk, active.alg) };
+    this.signer = { kid: active.kid, alg: active.alg, key: createPrivateKey({ key: active.privateJwk as JsonWebKey, format: "jwk" }) };
     this.jwks = { keys: published.map((key) => ({ ...key.jwk, kid: key.kid, alg: key.alg, use: "sig" })) };
     this.local = createLocalJWKSet(this.jwks);
   }
