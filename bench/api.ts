@@ -3,11 +3,15 @@
  * Redis (DATABASE_ADMIN_URL / REDIS_URL override the local defaults).
  *
  * Shield, the api and the gateway run as separate child processes (their built main.js) on one
- * fresh database. One user, one workspace, one document of a few paragraphs. Scenarios, each at a
- * steady 300 req/s (open loop: request i leaves at start + i/300 whether or not earlier ones have
- * answered), through the gateway and straight to the api in the same run:
+ * fresh database. One user, one workspace, 32 documents of a few paragraphs each. Scenarios, each at
+ * a steady 300 req/s (open loop: request i leaves at start + i/300 whether or not earlier ones have
+ * answered), through the gateway and straight to the api in the same run, requests going round
+ * the documents:
  *   - GET /api/v1/documents/{id} (metadata + content as Markdown and ProseMirror JSON);
  *   - PATCH /api/v1/documents/{id} {title} (a metadata transaction with its outbox event).
+ * Why several documents: a rename locks the document's row until its commit (strong consistency),
+ * so 300 renames a second of ONE document measure one row's commit rate (each commit a WAL flush;
+ * about 160/s on this VM), not the service.
  * Prints one JSON line per scenario, then a summary with PASS/FAIL against the targets: p95 at most
  * 5 ms through the gateway, and at most 2 ms added by the gateway (gateway p95 - direct p95).
  */
@@ -16,7 +20,7 @@ import { execFileSync } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { ADMIN_URL, admin } from "./lib/adminDatabase.js";
-import { spawnNode, type BenchChild } from "./lib/gatewayProcesses.js";
+import { processCpuMs, spawnNode, type BenchChild } from "./lib/gatewayProcesses.js";
 import { runPaced, summarize, type PacedRequest, type PacedResult } from "./lib/paced.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -28,6 +32,7 @@ const WARMUP_S = 3;
 const CONNECTIONS = 16;
 const TARGET_GATEWAY_P95_MS = 5;
 const TARGET_ADDED_P95_MS = 2;
+const DOCUMENTS = 32;
 
 async function main(): Promise<void> {
   execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-b", "services/shield", "services/api", "services/gateway"], { cwd: ROOT, stdio: "inherit" });
@@ -52,13 +57,24 @@ async function main(): Promise<void> {
       // The limit is on (its cost is part of the gateway's), set above the bench's rate.
       RATE_LIMIT_REQUESTS: "1000000",
     });
-    const { token, documentId } = await fixture(gateway);
+    const { token, documentIds } = await fixture(gateway);
     const results: Result[] = [];
+    const [, apiChild, gatewayChild] = children;
+    const cpu = { api: processCpuMs(apiChild!.process.pid), gateway: processCpuMs(gatewayChild!.process.pid) };
     for (const [name, target, origin] of [["get", "gateway", gateway], ["get", "direct", api], ["patch", "gateway", gateway], ["patch", "direct", api]] as const) {
-      const next = requestsFor(name, token, documentId);
+      const next = requestsFor(name, token, documentIds);
       const run = (durationS: number) => runPaced({ origin, rate: RATE, durationS, connections: CONNECTIONS, next });
       await run(WARMUP_S);
-      const result = { ...summarize(`${name}@${RATE}`, RATE, [await run(MEASURE_S)]), target };
+      const before = { api: cpu.api(), gateway: cpu.gateway() };
+      const measured = await run(MEASURE_S);
+      // CPU per request of each process, background work (outbox, consumers) included.
+      const perRequest = (now: number | null, then: number | null) => (now === null || then === null ? null : Math.round(((now - then) * 1000) / measured.requests));
+      const result = {
+        ...summarize(`${name}@${RATE}`, RATE, [measured]),
+        target,
+        api_cpu_us_per_req: perRequest(cpu.api(), before.api),
+        gateway_cpu_us_per_req: target === "gateway" ? perRequest(cpu.gateway(), before.gateway) : 0,
+      };
       process.stdout.write(`${JSON.stringify(result)}\n`);
       results.push(result);
     }
@@ -85,7 +101,7 @@ async function start(children: BenchChild[], label: string, main: string, env: N
   return child.readyLine.replace(/^.*listening on /, "").trim();
 }
 
-async function fixture(gateway: string): Promise<{ token: string; documentId: string }> {
+async function fixture(gateway: string): Promise<{ token: string; documentIds: string[] }> {
   const email = `bench-${Date.now()}@example.test`;
   const password = "bench password that is long";
   await call(gateway, "POST", "/api/v1/users", undefined, { email, password, name: "Bench" });
@@ -93,19 +109,26 @@ async function fixture(gateway: string): Promise<{ token: string; documentId: st
   const token = grant.access_token;
   const workspace = (await call(gateway, "POST", "/api/v1/workspaces", token, { name: "Bench" })) as { id: string };
   const content = Array.from({ length: 8 }, (_, i) => `## Section ${i + 1}\n\nA paragraph of **bench** text, number ${i + 1}, long enough to look like a note.`).join("\n\n");
-  const doc = (await call(gateway, "POST", "/api/v1/documents", token, { workspace_id: workspace.id, title: "Bench document", content })) as { id: string };
-  return { token, documentId: doc.id };
+  const documentIds: string[] = [];
+  for (let i = 0; i < DOCUMENTS; i++) {
+    const doc = (await call(gateway, "POST", "/api/v1/documents", token, { workspace_id: workspace.id, title: `Bench document ${i}`, content })) as { id: string };
+    documentIds.push(doc.id);
+  }
+  return { token, documentIds };
 }
 
 type Result = PacedResult & { target: "gateway" | "direct" };
 
-/** The scenario's request stream: the same GET, or a PATCH with a new title each time. */
-function requestsFor(name: "get" | "patch", token: string, documentId: string): () => PacedRequest {
-  const path = `/api/v1/documents/${documentId}`;
+/** The scenario's request stream, round the documents: a GET, or a PATCH with a new title each time. */
+function requestsFor(name: "get" | "patch", token: string, documentIds: string[]): () => PacedRequest {
   const headers = { authorization: `Bearer ${token}` };
-  if (name === "get") return () => ({ method: "GET", path, headers });
   let n = 0;
-  return () => ({ method: "PATCH", path, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ title: `Bench document ${n++}` }) });
+  return () => {
+    const path = `/api/v1/documents/${documentIds[n % documentIds.length]}`;
+    n += 1;
+    if (name === "get") return { method: "GET", path, headers };
+    return { method: "PATCH", path, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ title: `Bench document ${n}` }) };
+  };
 }
 
 function printSummary(results: Result[]): void {
