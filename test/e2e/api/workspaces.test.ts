@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDocument, sql, waitForDocumentEvents } from "./documentFixtures.js";
 import { addMember, awaitMembershipEvents, createWorkspace, streamNow } from "./membershipHelpers.js";
 import { newTestUser, startApiStack, type ApiStack, type TestUser } from "./stack.js";
 
@@ -50,6 +51,28 @@ describe("api workspaces", () => {
     expect((await owner.call("GET", `/api/v1/workspaces/${created.id}`)).status).toBe(404);
     const removed = await awaitMembershipEvents(redis, since, created.id, 2);
     expect(removed[1]).toMatchObject({ type: "workspace.member_removed", payload: { userId: owner.id, actorId: owner.id, action: "member_removed", role: "" } });
+  });
+
+  it("deletes a workspace's documents with it: a document.deleted event each, content gone from the docstore", async () => {
+    const since = streamNow();
+    const workspace = await createWorkspace(owner, "Doomed");
+    const doc = await createDocument(owner, workspace.id, "Doomed doc", "Soon gone.");
+    expect((await owner.call("DELETE", `/api/v1/workspaces/${workspace.id}`)).status).toBe(204);
+    const [deleted] = await waitForDocumentEvents(redis, since, doc.id, 1, (e) => e.type === "document.deleted");
+    expect(deleted).toMatchObject({ payload: { documentId: doc.id, workspaceId: workspace.id, userId: owner.id, action: "deleted" } });
+    expect(await sql(stack, "select count(*)::int as n from docstore.updates where document_id = $1", [doc.id])).toEqual([{ n: 0 }]);
+    expect((await owner.call("GET", `/api/v1/documents/${doc.id}`)).status).toBe(404);
+  });
+
+  it("makes an archived workspace's documents read-only", async () => {
+    const editor = await newTestUser(stack, "archived-editor");
+    const workspace = await createWorkspace(owner, "Archived");
+    await addMember(owner, workspace.id, editor, "editor");
+    const doc = await createDocument(owner, workspace.id, "Frozen", "Read me.");
+    await sql(stack, "update api.workspaces set archived_at = now() where id = $1", [workspace.id]);
+    const read = await editor.call("GET", `/api/v1/documents/${doc.id}`);
+    expect(await read.json()).toMatchObject({ title: "Frozen", role: "viewer" });
+    expect((await editor.call("PATCH", `/api/v1/documents/${doc.id}`, { title: "Thawed" })).status).toBe(403);
   });
 
   it("lists only my workspaces, a page at a time", async () => {

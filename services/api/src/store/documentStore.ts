@@ -166,3 +166,9 @@ export async function deleteExpiredDocument(db: Queryable, id: string, retention
   );
   return rowCount > 0;
 }
+
+/** Every document of a workspace, trashed ones included. */
+export async function documentIdsOfWorkspace(db: Queryable, workspaceId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>("select id from api.documents where workspace_id = $1", [workspaceId]);
+  return rows.map((row) => row.id);
+}

@@ -24,8 +24,9 @@ export async function workspaceRoleOf(db: Queryable, workspaceId: string, userId
 
 /** One round trip: the document, its workspace role, share and link grants for `userId`. */
 export async function documentAccessOf(db: Queryable, documentId: string, userId: string): Promise<DocumentAccess | null> {
-  const { rows } = await db.query<{ workspace_id: string; trashed: boolean; member_role: string | null; share_role: string | null; link_role: string | null }>(
+  const { rows } = await db.query<{ workspace_id: string; trashed: boolean; archived: boolean; member_role: string | null; share_role: string | null; link_role: string | null }>(
     `select d.workspace_id, d.trashed_at is not null as trashed,
+            (select w.archived_at is not null from api.workspaces w where w.id = d.workspace_id) as archived,
             (select m.role from api.members m where m.workspace_id = d.workspace_id and m.user_id = $2) as member_role,
             (select s.role from api.shares s where s.document_id = d.id and s.user_id = $2) as share_role,
             (select l.role from api.share_links l join api.share_link_grants g on g.link_id = l.id
@@ -39,11 +40,13 @@ export async function documentAccessOf(db: Queryable, documentId: string, userId
   const workspaceRole = isRole(row.member_role) ? row.member_role : null;
   const shareRole = isRole(row.share_role) ? row.share_role : null;
   const linkRole = isRole(row.link_role) ? row.link_role : null;
+  const role = higher(workspaceRole, higher(shareRole, linkRole));
   return {
     documentId,
     workspaceId: row.workspace_id,
     trashed: row.trashed,
-    role: higher(workspaceRole, higher(shareRole, linkRole)),
+    // An archived workspace (its sole owner left and no admin could take over) is read-only.
+    role: row.archived && role !== null ? "viewer" : role,
     workspaceRole,
   };
 }
