@@ -5,7 +5,7 @@ import { enqueueDocumentEvent } from "../events/documentEvents.js";
 import { findDocument, lockDocument, recordContent, updateTitle, type DocumentRow } from "../store/documentStore.js";
 import { documentNotFound, requireDocumentRole } from "./documentAccess.js";
 import { writeDocumentContent, type ContentInput, type WrittenContent } from "./documentContent.js";
-import { loadDocument, type FoundDocument } from "./documentFinder.js";
+import type { FoundDocument } from "./documentFinder.js";
 import { matchesVersion } from "./documentVersion.js";
 
 export interface DocumentUpdate {
@@ -45,33 +45,38 @@ export async function documentUpdater(update: DocumentUpdate): Promise<FoundDocu
     content === undefined
       ? null
       : await writeDocumentContent(ctx, { documentId, content, origin: `rest:${userId}`, ...(baseSeq === undefined ? {} : { baseSeq }) });
-  const conflict = await commitMetadata(update, written);
+  const { row, conflict } = await commitMetadata(update, written);
   // Rare race: the version moved between the check above and the lock. The content already merged
   // (it cannot conflict) and is recorded; the title is left as the other writer set it.
-  if (conflict) throw stale(conflict);
-  return loadDocument(ctx, documentId, role);
+  if (conflict) throw stale(row);
+  // The row as the transaction left it; only the content is read again.
+  return { row, role, content: await ctx.docs.readContent(documentId) };
 }
 
-/** The metadata transaction; returns the current row when If-Match no longer holds under the lock. */
-async function commitMetadata(update: DocumentUpdate, written: WrittenContent | null): Promise<DocumentRow | null> {
+/**
+ * The metadata transaction: the row as it left it, and whether If-Match no longer held under the
+ * lock (then the title was not changed).
+ */
+async function commitMetadata(update: DocumentUpdate, written: WrittenContent | null): Promise<{ row: DocumentRow; conflict: boolean }> {
   const { ctx, userId, documentId, ifMatch } = update;
   return ctx.db.transaction(async (tx) => {
-    const row = await lockDocument(tx, documentId);
+    let row = await lockDocument(tx, documentId);
     if (!row || row.trashed_at) throw documentNotFound();
+    const workspaceId = row.workspace_id;
     const changes: JsonObject = {};
     if (written) {
-      await recordContent(tx, documentId, written, userId);
+      row = await recordContent(tx, documentId, written, userId);
       changes["content_seq"] = written.seq;
     }
     const conflict = ifMatch !== undefined && !matchesVersion(ifMatch, row.version);
     if (!conflict && update.title !== undefined && update.title !== row.title) {
-      await updateTitle(tx, documentId, update.title, userId);
+      row = await updateTitle(tx, documentId, update.title, userId);
       changes["title"] = update.title;
     }
     if (Object.keys(changes).length > 0) {
-      await enqueueDocumentEvent(ctx, tx, { documentId, workspaceId: row.workspace_id, userId, action: "updated", content: changes });
+      await enqueueDocumentEvent(ctx, tx, { documentId, workspaceId, userId, action: "updated", content: changes });
     }
-    return conflict ? row : null;
+    return { row, conflict };
   });
 }
 

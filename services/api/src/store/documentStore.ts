@@ -41,23 +41,28 @@ export async function lockDocument(tx: Queryable, id: string): Promise<DocumentR
   return rows[0] ?? null;
 }
 
-/** Renames: bumps the version (the ETag). */
-export async function updateTitle(tx: Queryable, id: string, title: string, userId: string): Promise<void> {
-  await tx.query("update api.documents set title = $2, version = version + 1, updated_at = now(), updated_by = $3 where id = $1", [id, title, userId]);
+/** Renames: bumps the version (the ETag). Returns the row as it now is. */
+export async function updateTitle(tx: Queryable, id: string, title: string, userId: string): Promise<DocumentRow> {
+  const { rows } = await tx.query<DocumentRow>(
+    `update api.documents set title = $2, version = version + 1, updated_at = now(), updated_by = $3 where id = $1 returning ${COLUMNS}`,
+    [id, title, userId],
+  );
+  return rows[0]!;
 }
 
 /**
  * Records that the content reached `seq`, with its plain text for search. Two writers may finish
  * out of order: the text of the higher seq wins, so the index never goes back in time.
  */
-export async function recordContent(tx: Queryable, id: string, content: { seq: number; text: string }, userId: string): Promise<void> {
-  await tx.query(
+export async function recordContent(tx: Queryable, id: string, content: { seq: number; text: string }, userId: string): Promise<DocumentRow> {
+  const { rows } = await tx.query<DocumentRow>(
     `update api.documents set
        search_text = case when $2 >= content_seq then $3 else search_text end,
        content_seq = greatest(content_seq, $2), updated_at = now(), updated_by = $4
-     where id = $1`,
+     where id = $1 returning ${COLUMNS}`,
     [id, content.seq, content.text, userId],
   );
+  return rows[0]!;
 }
 
 /** Moves to the trash; updated_at is left alone so the trash keeps the last edit's time. */
