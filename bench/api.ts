@@ -16,14 +16,12 @@
  * 5 ms through the gateway, and at most 2 ms added by the gateway (gateway p95 - direct p95).
  */
 import { randomBytes } from "node:crypto";
-import { execFileSync } from "node:child_process";
 import { rm } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
-import { ADMIN_URL, admin } from "./lib/adminDatabase.js";
-import { processCpuMs, spawnNode, type BenchChild } from "./lib/gatewayProcesses.js";
+import { admin, databaseUrl } from "./lib/adminDatabase.js";
+import { processCpuMs, type BenchChild } from "./lib/gatewayProcesses.js";
 import { runPaced, summarize, type PacedRequest, type PacedResult } from "./lib/paced.js";
+import { ROOT, buildServices, passwordGrant, postJson, signUp, startService } from "./lib/services.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const SERVICE_KEY = randomBytes(24).toString("hex");
 const RATE = 300;
@@ -35,7 +33,7 @@ const TARGET_ADDED_P95_MS = 2;
 const DOCUMENTS = 32;
 
 async function main(): Promise<void> {
-  execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-b", "services/shield", "services/api", "services/gateway"], { cwd: ROOT, stdio: "inherit" });
+  buildServices("services/shield", "services/api", "services/gateway");
   const dbName = `materi_bench_api_${randomBytes(4).toString("hex")}`;
   const dataDir = `/tmp/${dbName}`;
   await admin(`create database "${dbName}"`);
@@ -87,31 +85,25 @@ async function main(): Promise<void> {
 }
 
 function serviceEnv(dbName: string, dataDir: string): NodeJS.ProcessEnv {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  return { PATH: process.env.PATH, PORT: "0", LOG_LEVEL: "warn", DATABASE_URL: url.toString(), REDIS_URL, SERVICE_KEYS: SERVICE_KEY, MATERI_DATA_DIR: dataDir };
+  return { PATH: process.env.PATH, PORT: "0", LOG_LEVEL: "warn", DATABASE_URL: databaseUrl(dbName), REDIS_URL, SERVICE_KEYS: SERVICE_KEY, MATERI_DATA_DIR: dataDir };
 }
 
 /** Starts a built service and returns the URL it printed. */
 async function start(children: BenchChild[], label: string, main: string, env: NodeJS.ProcessEnv): Promise<string> {
   // BENCH_PROFILE=api (or shield, gateway) writes that service's CPU profile to the working directory.
   const profile = process.env.BENCH_PROFILE === label ? ["--cpu-prof"] : [];
-  const child = await spawnNode({ label, args: [...profile, main], env, ready: / listening on / });
+  const { child, url } = await startService(label, [...profile, main], env);
   children.push(child);
-  return child.readyLine.replace(/^.*listening on /, "").trim();
+  return url;
 }
 
 async function fixture(gateway: string): Promise<{ token: string; documentIds: string[] }> {
-  const email = `bench-${Date.now()}@example.test`;
-  const password = "bench password that is long";
-  await call(gateway, "POST", "/api/v1/users", undefined, { email, password, name: "Bench" });
-  const grant = (await call(gateway, "POST", "/api/v1/auth/token", undefined, { grant_type: "password", username: email, password })) as { access_token: string };
-  const token = grant.access_token;
-  const workspace = (await call(gateway, "POST", "/api/v1/workspaces", token, { name: "Bench" })) as { id: string };
+  const token = (await passwordGrant(gateway, await signUp(gateway))).access_token;
+  const workspace = (await postJson(`${gateway}/api/v1/workspaces`, { name: "Bench" }, token)) as { id: string };
   const content = Array.from({ length: 8 }, (_, i) => `## Section ${i + 1}\n\nA paragraph of **bench** text, number ${i + 1}, long enough to look like a note.`).join("\n\n");
   const documentIds: string[] = [];
   for (let i = 0; i < DOCUMENTS; i++) {
-    const doc = (await call(gateway, "POST", "/api/v1/documents", token, { workspace_id: workspace.id, title: `Bench document ${i}`, content })) as { id: string };
+    const doc = (await postJson(`${gateway}/api/v1/documents`, { workspace_id: workspace.id, title: `Bench document ${i}`, content }, token)) as { id: string };
     documentIds.push(doc.id);
   }
   return { token, documentIds };
@@ -147,16 +139,5 @@ function printSummary(results: Result[]): void {
   }
   process.stdout.write(`${JSON.stringify({ summary: pass ? "PASS" : "FAIL", targets: { gateway_p95_ms: TARGET_GATEWAY_P95_MS, added_p95_ms: TARGET_ADDED_P95_MS }, ...summary })}\n`);
 }
-
-async function call(base: string, method: string, path: string, token: string | undefined, body: unknown): Promise<unknown> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
 
 await main();

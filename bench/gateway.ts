@@ -29,16 +29,13 @@
  *
  * BENCH_PROFILE=1 writes a CPU profile of the gateway to $TMPDIR/materi-bench-profiles/.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
-import { processCpuMs, spawnNode, type BenchChild } from "./lib/gatewayProcesses.js";
+import { existsSync } from "node:fs";
+import { processCpuMs, type BenchChild } from "./lib/gatewayProcesses.js";
 import { startJwks } from "./lib/gatewayJwks.js";
 import { runLoad, type LoadResult } from "./lib/gatewayLoad.js";
 import { runPaced } from "./lib/gatewayPaced.js";
+import { ROOT, buildServices, cpuProfileFlags, startConstantUpstream, startService } from "./lib/services.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ROUTE = "/api/v1/documents/bench";
 const FIXED_RATE = 2_000;
 const TARGET_ADDED_P99_MS = 1;
@@ -57,19 +54,12 @@ async function main(): Promise<void> {
   const keys = await startJwks({ issuer: "materi", audience: "materi" });
   const children: BenchChild[] = [];
   try {
-    const upstream = await spawnNode({
-      label: "upstream",
-      args: ["--import", "tsx", `${ROOT}bench/lib/gatewayUpstream.ts`],
-      env: { PATH: process.env.PATH },
-      ready: /"url"/,
-    });
-    children.push(upstream);
-    const upstreamUrl = (JSON.parse(upstream.readyLine) as { url: string }).url;
-    const gateway = await spawnNode({ label: "gateway", args: gatewayArgs(), env: gatewayEnv(upstreamUrl, keys.jwksUrl), ready: /listening on/ });
-    children.push(gateway);
-    const gatewayUrl = gateway.readyLine.replace(/^.*listening on /, "").trim();
-    const cpu = { gateway: processCpuMs(gateway.process.pid), direct: processCpuMs(upstream.process.pid) };
-    const results = await runScenarios(`${gatewayUrl}${ROUTE}`, `${upstreamUrl}${ROUTE}`, keys.token, cpu);
+    const upstream = await startConstantUpstream("upstream");
+    children.push(upstream.child);
+    const gateway = await startService("gateway", [...cpuProfileFlags("gateway"), `${ROOT}services/gateway/dist/main.js`], gatewayEnv(upstream.url, keys.jwksUrl));
+    children.push(gateway.child);
+    const cpu = { gateway: processCpuMs(gateway.child.process.pid), direct: processCpuMs(upstream.child.process.pid) };
+    const results = await runScenarios(`${gateway.url}${ROUTE}`, `${upstream.url}${ROUTE}`, keys.token, cpu);
     printSummary(results);
   } finally {
     for (const child of children.reverse()) await child.stop();
@@ -80,20 +70,11 @@ async function main(): Promise<void> {
 /** Builds dist/ first so the bench measures the current source; an existing build is used if that fails. */
 function buildGateway(): void {
   try {
-    execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-b", "services/gateway"], { cwd: ROOT, stdio: "inherit" });
+    buildServices("services/gateway");
   } catch {
     if (!existsSync(`${ROOT}services/gateway/dist/main.js`)) throw new Error("services/gateway does not build and has no dist/ to run");
     process.stderr.write("build failed: measuring the existing services/gateway/dist\n");
   }
-}
-
-function gatewayArgs(): string[] {
-  const args = [`${ROOT}services/gateway/dist/main.js`];
-  if (process.env.BENCH_PROFILE !== "1") return args;
-  const dir = `${tmpdir()}/materi-bench-profiles`;
-  mkdirSync(dir, { recursive: true });
-  process.stderr.write(`gateway CPU profile goes to ${dir}\n`);
-  return ["--cpu-prof", `--cpu-prof-dir=${dir}`, ...args];
 }
 
 function gatewayEnv(apiUrl: string, jwksUrl: string): NodeJS.ProcessEnv {

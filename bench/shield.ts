@@ -25,16 +25,12 @@
  * BENCH_PROFILE=1 writes a CPU profile of Shield to $TMPDIR/materi-bench-profiles/.
  */
 import { randomBytes } from "node:crypto";
-import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { ADMIN_URL, admin } from "./lib/adminDatabase.js";
-import { processCpuMs, spawnNode, type BenchChild } from "./lib/gatewayProcesses.js";
+import { admin, databaseUrl } from "./lib/adminDatabase.js";
+import { processCpuMs, type BenchChild } from "./lib/gatewayProcesses.js";
 import { runPaced, summarize, type PacedRequest, type PacedResult, type PacedRun } from "./lib/paced.js";
+import { ROOT, buildServices, cpuProfileFlags, passwordGrant, signUp, startConstantUpstream, startService } from "./lib/services.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const SERVICE_KEY = randomBytes(24).toString("hex");
 /** Measured seconds per scenario, split into ROUNDS slices. */
@@ -59,19 +55,19 @@ interface Scenario {
 type ScenarioResult = PacedResult & { server_cpu_us_per_req: number | null };
 
 async function main(): Promise<void> {
-  execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, "-b", "services/shield"], { cwd: ROOT, stdio: "inherit" });
+  buildServices("services/shield");
   const dbName = `materi_bench_shield_${randomBytes(4).toString("hex")}`;
   await admin(`create database "${dbName}"`);
   const children: BenchChild[] = [];
   try {
-    const constant = await spawnNode({ label: "constant", args: ["--import", "tsx", `${ROOT}bench/lib/gatewayUpstream.ts`], env: { PATH: process.env.PATH }, ready: /"url"/ });
-    children.push(constant);
-    const constantUrl = `${(JSON.parse(constant.readyLine) as { url: string }).url}/api/v1/documents/bench`;
-    const shield = await spawnNode({ label: "shield", args: shieldArgs(), env: shieldEnv(dbName), ready: /shield listening/ });
-    children.push(shield);
-    const shieldUrl = shield.readyLine.replace(/^.*listening on /, "").trim();
+    const constant = await startConstantUpstream("constant");
+    children.push(constant.child);
+    const constantUrl = `${constant.url}/api/v1/documents/bench`;
+    const shield = await startService("shield", [...cpuProfileFlags("shield"), `${ROOT}services/shield/dist/main.js`], shieldEnv(dbName));
+    children.push(shield.child);
+    const shieldUrl = shield.url;
     const chains = await loginChains(shieldUrl, CHAINS);
-    const cpu = { constant: processCpuMs(constant.process.pid), shield: processCpuMs(shield.process.pid) };
+    const cpu = { constant: processCpuMs(constant.child.process.pid), shield: processCpuMs(shield.child.process.pid) };
     const { constant2k, validate, constant200, refresh } = scenarios(shieldUrl, constantUrl, chains, cpu);
     const results = [...(await comparePair(constant2k, validate)), ...(await comparePair(constant200, refresh))];
     printSummary(results);
@@ -94,22 +90,12 @@ async function forgetRedisState(dbName: string): Promise<void> {
   }
 }
 
-function shieldArgs(): string[] {
-  if (process.env.BENCH_PROFILE !== "1") return [`${ROOT}services/shield/dist/main.js`];
-  const dir = `${tmpdir()}/materi-bench-profiles`;
-  mkdirSync(dir, { recursive: true });
-  process.stderr.write(`CPU profile of shield -> ${dir}\n`);
-  return ["--cpu-prof", "--cpu-prof-dir", dir, `${ROOT}services/shield/dist/main.js`];
-}
-
 function shieldEnv(dbName: string): NodeJS.ProcessEnv {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
   return {
     PATH: process.env.PATH,
     PORT: "0",
     LOG_LEVEL: "warn",
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: databaseUrl(dbName),
     REDIS_URL,
     SERVICE_KEYS: SERVICE_KEY,
     SHIELD_REDIS_PREFIX: `bench:shield:${dbName}`,
@@ -127,13 +113,11 @@ interface Chains {
 
 /** Signs one user up and logs in `count` times: one refresh chain per login. */
 async function loginChains(base: string, count: number): Promise<Chains> {
-  const email = `bench-${Date.now()}@example.test`;
-  const password = "bench password that is long";
-  await post(`${base}/api/v1/users`, { email, password, name: "Bench" });
+  const user = await signUp(base);
   const refresh: string[] = [];
   let access = "";
   for (let i = 0; i < count; i++) {
-    const grant = (await post(`${base}/api/v1/auth/token`, { grant_type: "password", username: email, password })) as { access_token: string; refresh_token: string };
+    const grant = await passwordGrant(base, user);
     access = grant.access_token;
     refresh.push(grant.refresh_token);
   }
@@ -228,12 +212,5 @@ function printSummary(results: ScenarioResult[]): void {
     `${JSON.stringify({ summary: verdict, ...checks, validate_p95_ms: validate.p95_ms, constant_p95_ms: constant.p95_ms, validate_to_constant_p95: ratio, refresh_p95_ms: refresh.p95_ms })}\n`,
   );
 }
-
-async function post(url: string, body: unknown): Promise<unknown> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
 
 await main();

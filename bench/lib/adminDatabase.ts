@@ -13,3 +13,10 @@ export async function admin(sql: string): Promise<void> {
     await client.end();
   }
 }
+
+/** URL of database `dbName` on the admin's server, for a service's DATABASE_URL. */
+export function databaseUrl(dbName: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${dbName}`;
+  return url.toString();
+}

@@ -1,4 +1,5 @@
 import { Agent, request } from "node:http";
+import { latencyFigures } from "./gatewayLoad.js";
 
 /** One request the paced runner sends, and what to do with its answer. */
 export interface PacedRequest {
@@ -130,10 +131,8 @@ function send(agent: Agent, host: string, port: string, req: PacedRequest, sampl
   });
 }
 
-/** p50/p95/p99/max of every 2xx latency, in ms to the microsecond. */
+/** p50/p95/p99/max of every 2xx latency, in ms to the microsecond (gatewayLoad's figures without p90). */
 function percentiles(samples: number[]): Pick<PacedResult, "p50_ms" | "p95_ms" | "p99_ms" | "max_ms"> {
-  samples.sort((a, b) => a - b);
-  const round = (ms: number) => Math.round(ms * 1000) / 1000;
-  const at = (q: number) => round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? Number.NaN);
-  return { p50_ms: at(0.5), p95_ms: at(0.95), p99_ms: at(0.99), max_ms: round(samples.at(-1) ?? Number.NaN) };
+  const { p50_ms, p95_ms, p99_ms, max_ms } = latencyFigures(samples);
+  return { p50_ms, p95_ms, p99_ms, max_ms };
 }

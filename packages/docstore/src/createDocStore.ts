@@ -97,11 +97,13 @@ class PostgresDocStore implements DocStore {
   async writeContent(documentId: string, content: ProseMirrorJSON, origin: UpdateOrigin): Promise<StoredUpdate | null> {
     checkOrigin(origin);
     const target = jsonToNode(content);
-    const { doc } = await this.load(documentId);
+    const id = checkDocumentId(documentId);
+    const { doc } = await loadDocument(this.db, id);
     // A diff against the state just loaded: appends landing meanwhile merge with it as any
     // concurrent Yjs edit does, so a live editor's typing elsewhere survives.
     const update = applyContent(doc, target, origin);
-    return update === null ? null : this.append(documentId, update, origin);
+    // Built by applyContent, so already a valid update: no need for append's checks.
+    return update === null ? null : this.committer.submit({ documentId: id, update, origin });
   }
 
   async saveRevision(documentId: string, reason: RevisionReason, userId: string | null): Promise<Revision> {
@@ -137,7 +139,8 @@ class PostgresDocStore implements DocStore {
     // new change, so history stays append-only and concurrent edits merge with it.
     const update = applyContent(doc, target, origin);
     if (update === null) return null;
-    const stored = await this.append(id, update, origin);
+    checkOrigin(origin);
+    const stored = await this.committer.submit({ documentId: id, update, origin });
     await this.saveRevision(id, "restore", userId);
     return stored;
   }

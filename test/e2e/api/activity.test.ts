@@ -3,7 +3,6 @@ import { Redis } from "ioredis";
 import { streamName } from "@materi/events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  destroyReadModelGroups,
   expectedToday,
   FAST_READ_MODELS,
   openSql,
@@ -33,7 +32,6 @@ afterAll(async () => {
   await publisher?.close();
   await sql?.end();
   if (stack) {
-    await destroyReadModelGroups(stack.redisUrl, stack.config);
     await stack.close();
   }
 });

@@ -1,9 +1,10 @@
 import type { DocumentEvent } from "@materi/contracts";
-import { catalogDecoders, decodeEnvelope, streamName } from "@materi/events";
+import { decodedEvents } from "../../helpers/streamEvents.js";
 import type { Redis } from "ioredis";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { expect } from "vitest";
+import { addMember, createWorkspace } from "./membershipHelpers.js";
 import type { ApiStack, TestUser } from "./stack.js";
 
 /** Factories shared by the document, share, revision and search suites (issue 6). */
@@ -12,13 +13,8 @@ export type WorkspaceRole = "owner" | "admin" | "editor" | "commenter" | "viewer
 
 /** A workspace owned by `owner`, with `members` at their roles, made through the public API. */
 export async function makeWorkspace(owner: TestUser, members: [TestUser, WorkspaceRole][] = []): Promise<string> {
-  const created = await owner.call("POST", "/api/v1/workspaces", { name: `ws ${randomUUID().slice(0, 8)}` });
-  expect(created.status, await created.clone().text()).toBe(201);
-  const { id } = (await created.json()) as { id: string };
-  for (const [user, role] of members) {
-    const added = await owner.call("POST", `/api/v1/workspaces/${id}/members`, { user_id: user.id, role });
-    expect(added.status, await added.clone().text()).toBe(201);
-  }
+  const { id } = await createWorkspace(owner, `ws ${randomUUID().slice(0, 8)}`);
+  for (const [user, role] of members) await addMember(owner, id, user, role);
   return id;
 }
 
@@ -70,16 +66,9 @@ export interface DecodedDocumentEvent {
 
 /** The DocumentEvents of `documentId` on materi:events:documents since the stream id `since`. */
 export async function documentEvents(redis: Redis, since: string, documentId: string): Promise<DecodedDocumentEvent[]> {
-  const entries = await redis.xrangeBuffer(streamName("documents"), since, "+");
-  const out: DecodedDocumentEvent[] = [];
-  for (const [, fields] of entries) {
-    const at = fields.findIndex((f) => f.toString() === "envelope");
-    const decoded = await decodeEnvelope(fields[at + 1]!, catalogDecoders);
-    if (!decoded.envelope.eventType.startsWith("document.")) continue;
-    const payload = decoded.payload as DocumentEvent;
-    if (payload.documentId === documentId) out.push({ type: decoded.envelope.eventType, source: decoded.envelope.sourceService, payload });
-  }
-  return out;
+  return (await decodedEvents(redis, "documents", since))
+    .filter((decoded) => decoded.eventType.startsWith("document.") && (decoded.payload as DocumentEvent).documentId === documentId)
+    .map((decoded) => ({ type: decoded.eventType, source: decoded.envelope.sourceService, payload: decoded.payload as DocumentEvent }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { MembershipEvent } from "@materi/contracts";
-import { catalogDecoders, decodeEnvelope, streamName } from "@materi/events";
+import { decodedEvents } from "../../helpers/streamEvents.js";
 import type { Redis } from "ioredis";
 import pg from "pg";
 import { expect } from "vitest";
@@ -41,16 +41,9 @@ export interface DecodedMembershipEvent {
 
 /** MembershipEvents of one workspace on materi:events:documents since `since` (an entry id). */
 export async function membershipEvents(redis: Redis, since: string, workspaceId: string): Promise<DecodedMembershipEvent[]> {
-  const entries = await redis.xrangeBuffer(streamName("documents"), since, "+");
-  const out: DecodedMembershipEvent[] = [];
-  for (const [, fields] of entries) {
-    const at = fields.findIndex((f) => f.toString() === "envelope");
-    const decoded = await decodeEnvelope(fields[at + 1]!, catalogDecoders);
-    if (!decoded.eventType.startsWith("workspace.")) continue;
-    const payload = decoded.payload as MembershipEvent;
-    if (payload.workspaceId === workspaceId) out.push({ type: decoded.eventType, source: decoded.envelope.sourceService, payload });
-  }
-  return out;
+  return (await decodedEvents(redis, "documents", since))
+    .filter((decoded) => decoded.eventType.startsWith("workspace.") && (decoded.payload as MembershipEvent).workspaceId === workspaceId)
+    .map((decoded) => ({ type: decoded.eventType, source: decoded.envelope.sourceService, payload: decoded.payload as MembershipEvent }));
 }
 
 /** Polls until `count` membership events of the workspace are on the stream, then returns them. */

@@ -1,12 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { ApiConfig } from "@materi/api";
 import { create } from "@bufbuild/protobuf";
 import { AiEventSchema, CollaborationEventSchema, DocumentEventSchema } from "@materi/contracts";
 import {
-  catalogDecoders,
   createEventBus,
   createRedisTransport,
-  decodeEnvelope,
   streamName,
   type DecodedEnvelope,
   type EventBus,
@@ -15,6 +12,7 @@ import {
 import { createLogger } from "@materi/platform";
 import { Redis } from "ioredis";
 import pg from "pg";
+import { decodedEvents } from "../../helpers/streamEvents.js";
 import { SERVICE_KEY, type ApiStack } from "./stack.js";
 
 // Fixtures for the saga, activity and rebuild suites: rows written straight into the api schema
@@ -64,28 +62,7 @@ export async function streamTail(redisUrl: string, domain: StreamDomain): Promis
 export async function decodedSince(redisUrl: string, domain: StreamDomain, afterId: string): Promise<DecodedEnvelope[]> {
   const redis = new Redis(redisUrl);
   try {
-    const entries = await redis.xrangeBuffer(streamName(domain), `(${afterId}`, "+");
-    const decoded: DecodedEnvelope[] = [];
-    for (const [, fields] of entries) {
-      for (let i = 0; i + 1 < fields.length; i += 2) {
-        if (fields[i]?.toString() === "envelope") decoded.push(await decodeEnvelope(fields[i + 1] as Buffer, catalogDecoders));
-      }
-    }
-    return decoded;
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/** The read models' own consumer groups (the stack's teardown destroys the api's main group only). */
-export async function destroyReadModelGroups(redisUrl: string, config: ApiConfig): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    for (const domain of ["users", "documents", "collaboration", "ai"] as const) {
-      for (const suffix of ["user-removal", "activity"]) {
-        await redis.xgroup("DESTROY", streamName(domain), `${config.API_CONSUMER_GROUP}-${suffix}`).catch(() => undefined);
-      }
-    }
+    return await decodedEvents(redis, domain, `(${afterId}`);
   } finally {
     redis.disconnect();
   }

@@ -7,7 +7,6 @@ import { createDatabase, createLogger, type Database } from "@materi/platform";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  destroyReadModelGroups,
   expectedToday,
   FAST_READ_MODELS,
   openSql,
@@ -45,7 +44,6 @@ afterAll(async () => {
   await db?.close();
   await sql?.end();
   if (stack) {
-    await destroyReadModelGroups(stack.redisUrl, stack.config);
     await stack.close();
   }
 });

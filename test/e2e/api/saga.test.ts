@@ -1,7 +1,7 @@
 import type { DocumentEvent, MembershipEvent } from "@materi/contracts";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodedSince, destroyReadModelGroups, FAST_READ_MODELS, internalGet, openSql, seedDocument, seedWorkspace, streamTail } from "./readModelFixtures.js";
+import { decodedSince, FAST_READ_MODELS, internalGet, openSql, seedDocument, seedWorkspace, streamTail } from "./readModelFixtures.js";
 import { newTestUser, startApiStack, type ApiStack, type TestUser } from "./stack.js";
 
 // Issue 6, "Consistency": user.deleted (Shield) -> the api's user-removal saga, end to end over
@@ -18,7 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sql?.end();
   if (stack) {
-    await destroyReadModelGroups(stack.redisUrl, stack.config);
     await stack.close();
   }
 });

@@ -69,8 +69,9 @@ export async function startApiStack(env: Record<string, string> = {}): Promise<A
       await gateway.stop();
       await api.stop();
       await shield.stop();
-      // The api's own group and the user-removal saga's (`<group>-user-removal`, UserRemovalConsumer).
-      await destroyGroups(redisUrl, [`shield-test-${tag}`, config.API_CONSUMER_GROUP, `${config.API_CONSUMER_GROUP}-user-removal`]);
+      // The api's own group and those of its saga and activity consumers (`<group>-<consumer>`).
+      const group = config.API_CONSUMER_GROUP;
+      await destroyGroups(redisUrl, [`shield-test-${tag}`, group, `${group}-user-removal`, `${group}-activity`]);
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -1,5 +1,6 @@
 import type { Database, Queryable } from "@materi/platform";
 import * as Y from "yjs";
+import { replay } from "../store/loadDocument.js";
 import { readState } from "../store/updateLog.js";
 
 export interface CompactionOutcome {
@@ -33,10 +34,7 @@ export async function compactDocument(db: Database, documentId: string, retentio
   }
   if (folded.length === 0) return { snapshotSeq: null, pruned: 0 };
   const doc = new Y.Doc();
-  doc.transact(() => {
-    if (snapshot) Y.applyUpdate(doc, snapshot.state);
-    for (const update of folded) Y.applyUpdate(doc, update);
-  });
+  replay(doc, snapshot?.state, folded);
   // Through a Y.Doc rather than Y.mergeUpdates: the doc garbage-collects deleted content, so the
   // snapshot is the compact state, not the sum of every keystroke.
   const state = Y.encodeStateAsUpdate(doc);

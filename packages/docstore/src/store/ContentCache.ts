@@ -1,6 +1,7 @@
 import type { Queryable } from "@materi/platform";
 import * as Y from "yjs";
 import type { DocumentContent } from "../types.js";
+import { replay } from "./loadDocument.js";
 import { readSince } from "./updateLog.js";
 
 interface Entry {
@@ -31,15 +32,8 @@ export class ContentCache {
     const { snapshot, updates } = await readSince(this.db, documentId, cached?.seq ?? 0);
     // The log after the cached seq was pruned (or nothing is cached): start from the snapshot.
     const base = snapshot || !cached ? { doc: new Y.Doc({ guid: documentId }), seq: 0 } : cached;
-    if (snapshot) {
-      Y.applyUpdate(base.doc, snapshot.state);
-      base.seq = snapshot.seq;
-    }
-    if (updates.length > 0) {
-      base.doc.transact(() => {
-        for (const { update } of updates) Y.applyUpdate(base.doc, update);
-      });
-    }
+    if (snapshot) base.seq = snapshot.seq;
+    if (snapshot || updates.length > 0) replay(base.doc, snapshot?.state, updates.map((u) => u.update));
     const seq = updates.at(-1)?.seq ?? base.seq;
     const content = cached && cached === base && seq === cached.seq ? cached.content : deepFreeze({ ...this.render(base.doc), seq });
     this.remember(documentId, { doc: base.doc, seq, content });

@@ -8,10 +8,14 @@ export async function loadDocument(db: Queryable, documentId: string): Promise<L
   const { snapshot, updates } = await readState(db, documentId);
   // A fixed guid: the default draws a random UUID, measurably costly per request on this VM.
   const doc = new Y.Doc({ guid: documentId });
-  // One transaction for the whole replay: observers (none yet) and cleanup run once.
-  doc.transact(() => {
-    if (snapshot) Y.applyUpdate(doc, snapshot.state);
-    for (const { update } of updates) Y.applyUpdate(doc, update);
-  });
+  replay(doc, snapshot?.state, updates.map((u) => u.update));
   return { doc, seq: updates.at(-1)?.seq ?? snapshot?.seq ?? 0 };
+}
+
+/** Applies `base` (a snapshot, if any) then `updates` to `doc` in one transaction, so observers and cleanup run once. */
+export function replay(doc: Y.Doc, base: Uint8Array | undefined, updates: Iterable<Uint8Array>): void {
+  doc.transact(() => {
+    if (base) Y.applyUpdate(doc, base);
+    for (const update of updates) Y.applyUpdate(doc, update);
+  });
 }

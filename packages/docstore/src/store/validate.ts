@@ -1,7 +1,7 @@
+import { isUuid } from "@materi/events";
 import * as Y from "yjs";
 import { InvalidUpdateError } from "../content/errors.js";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Origins are short labels (`rest:<userId>`); a bound keeps a bug from filling the log with them.
 const MAX_ORIGIN_LENGTH = 200;
 
@@ -10,7 +10,7 @@ const MAX_ORIGIN_LENGTH = 200;
  * batch: one malformed id failing the batch's statement would reject every other caller in it.
  */
 export function checkDocumentId(documentId: string): string {
-  if (typeof documentId !== "string" || !UUID.test(documentId)) {
+  if (typeof documentId !== "string" || !isUuid(documentId)) {
     throw new InvalidUpdateError(`Document id "${String(documentId)}" is not a UUID`);
   }
   return documentId.toLowerCase();

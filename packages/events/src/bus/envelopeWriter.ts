@@ -1,5 +1,5 @@
 import type { DescField, DescMessage } from "@bufbuild/protobuf";
-import { EventEnvelopeSchema, requiredFields } from "@materi/contracts";
+import { EventEnvelopeSchema, missingRequiredFields, requiredFields } from "@materi/contracts";
 import { randomUUID } from "node:crypto";
 import { isEventType, payloadSchemaFor } from "../catalog/index.js";
 import {
@@ -12,7 +12,6 @@ import {
   type BuildEnvelopeInput,
 } from "../envelope/index.js";
 import { payloadBytes, varintSize, writeVarint, type PayloadBytes } from "./payloadWriter.js";
-import { missingRequiredFields as missingRequired } from "@materi/contracts";
 
 /** A serialized envelope and the event_id it carries. */
 export interface WrittenEnvelope {
@@ -55,7 +54,7 @@ function checkPayload(input: BuildEnvelopeInput): DescMessage {
   }
   const schema: DescMessage = payloadSchemaFor(eventType as string);
   if (payload.$typeName !== schema.typeName) throw new WrongPayloadTypeError(eventType, schema.typeName, payload.$typeName);
-  const missing = missingRequired(schema, payload);
+  const missing = missingRequiredFields(schema, payload);
   if (missing.length > 0) throw new MissingRequiredFieldError(eventType, schema.typeName, missing.map((f) => f.name));
   return schema;
 }

@@ -1,16 +1,10 @@
-import { applyContent, InvalidContentError, jsonToNode, markdownToJSON, type ProseMirrorJSON, type StoredUpdate } from "@materi/docstore";
+import { applyContent, InvalidContentError, jsonToNode, markdownToJSON, type DocumentContent, type ProseMirrorJSON, type StoredUpdate } from "@materi/docstore";
 import * as Y from "yjs";
 import type { ApiContext } from "../context.js";
 import { apiProblem } from "../errors.js";
 
 /** Content as the API accepts it: a Markdown string or a ProseMirror JSON document. */
 export type ContentInput = string | ProseMirrorJSON;
-
-/** The content state after a write: what the metadata row records for search. */
-export interface WrittenContent {
-  seq: number;
-  text: string;
-}
 
 /** Markdown becomes ProseMirror JSON through the docstore's shared schema; JSON passes as is. */
 export function toProseMirror(content: ContentInput): ProseMirrorJSON {
@@ -23,8 +17,8 @@ export function toProseMirror(content: ContentInput): ProseMirrorJSON {
 }
 
 /**
- * Appends `content` as a minimal Yjs change, then reads back the text and seq for the search index.
- * Returns null when nothing changed.
+ * Appends `content` as a minimal Yjs change, then reads the content back once: its text and seq go
+ * to the search index, the rest to the answer. Returns null when nothing changed.
  *
  * With `baseSeq` (the content_seq the client read the content at), the change is the difference
  * from that base to `content`, made on the base state: a three-way merge, so edits that landed
@@ -35,7 +29,7 @@ export function toProseMirror(content: ContentInput): ProseMirrorJSON {
 export async function writeDocumentContent(
   ctx: Pick<ApiContext, "docs" | "logger">,
   input: { documentId: string; content: ContentInput; origin: string; baseSeq?: number },
-): Promise<WrittenContent | null> {
+): Promise<DocumentContent | null> {
   const json = toProseMirror(input.content);
   let stored: StoredUpdate | null;
   try {
@@ -45,7 +39,7 @@ export async function writeDocumentContent(
     throw asContentProblem(err);
   }
   if (!stored) return null;
-  return readSearchText(ctx, input.documentId);
+  return ctx.docs.readContent(input.documentId);
 }
 
 /**
@@ -74,12 +68,6 @@ async function writeOnBase(
   const change = applyContent(base, target, input.origin);
   base.destroy();
   return change === null ? null : ctx.docs.append(input.documentId, change, input.origin);
-}
-
-/** The current text and seq of a document (after a write or a revision restore). */
-export async function readSearchText(ctx: Pick<ApiContext, "docs">, documentId: string): Promise<WrittenContent> {
-  const { seq, text } = await ctx.docs.readContent(documentId);
-  return { seq, text };
 }
 
 /** The docstore's InvalidContentError (JSON that does not fit the schema) becomes a 422. */

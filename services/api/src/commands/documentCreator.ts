@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { ApiContext } from "../context.js";
-import { apiProblem } from "../errors.js";
 import { enqueueDocumentEvent } from "../events/documentEvents.js";
-import { canEdit, type Role } from "../permissions/roles.js";
-import { insertDocument, type DocumentRow } from "../store/documentStore.js";
-import { workspaceRoleOf } from "../store/permissionStore.js";
+import { insertDocument } from "../store/documentStore.js";
 import { writeDocumentContent, type ContentInput } from "./documentContent.js";
+import type { FoundDocument } from "./documentFinder.js";
+import { requireWorkspaceRole } from "./workspaceAccess.js";
 
 /**
  * POST /documents: an editor (or above) of the workspace creates a document, with optional content.
@@ -27,10 +26,8 @@ export async function documentCreator({
   workspaceId: string;
   title: string;
   content?: ContentInput;
-}): Promise<{ row: DocumentRow; role: Role }> {
-  const role = await workspaceRoleOf(ctx.db, workspaceId, userId);
-  if (!role) throw apiProblem("API_ERR_WORKSPACE_NOT_FOUND", "No such workspace, or you are not a member.");
-  if (!canEdit(role)) throw apiProblem("API_ERR_FORBIDDEN", `Creating documents needs the editor role in the workspace; you have ${role}.`);
+}): Promise<FoundDocument> {
+  const role = await requireWorkspaceRole(ctx.db, workspaceId, userId, "editor");
   const id = randomUUID();
   const written = content === undefined ? null : await writeDocumentContent(ctx, { documentId: id, content, origin: `rest:${userId}` });
   const contentSeq = written?.seq ?? 0;
@@ -40,7 +37,8 @@ export async function documentCreator({
     return inserted;
   });
   if (written) await keepCreatedRevision(ctx, id, userId);
-  return { row, role };
+  // The inserted row is current; the content is the one just written (read once), or the empty document.
+  return { row, role, content: written ?? (await ctx.docs.readContent(id)) };
 }
 
 /** History starts with the created content; the document exists without it, so a failure only logs. */

@@ -1,7 +1,7 @@
 import type { ApiContext } from "../context.js";
 import { apiProblem } from "../errors.js";
 import { listDocuments, listTrash, type ListedDocument, type PageKey } from "../store/documentStore.js";
-import { workspaceRoleOf } from "../store/permissionStore.js";
+import { requireWorkspaceRole } from "./workspaceAccess.js";
 
 export interface DocumentPage {
   items: ListedDocument[];
@@ -24,7 +24,7 @@ interface ListInput {
  * recently changed first; with `q` PostgreSQL full-text search over title and content, best rank first.
  */
 export async function documentLister(input: ListInput & { q?: string }): Promise<DocumentPage> {
-  await requireMember(input);
+  await requireWorkspaceRole(input.ctx.db, input.workspaceId, input.userId, "viewer");
   const q = input.q?.trim() ? input.q.trim() : undefined;
   const kind: CursorKind = q === undefined ? "recent" : "search";
   const limit = input.limit ?? input.ctx.config.PAGE_SIZE;
@@ -35,16 +35,11 @@ export async function documentLister(input: ListInput & { q?: string }): Promise
 
 /** GET /workspaces/{id}/trash (members of the workspace): trashed documents, newest first. */
 export async function trashLister(input: ListInput): Promise<DocumentPage> {
-  await requireMember(input);
+  await requireWorkspaceRole(input.ctx.db, input.workspaceId, input.userId, "viewer");
   const limit = input.limit ?? input.ctx.config.PAGE_SIZE;
   const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, "trash");
   const rows = await listTrash(input.ctx.db, { workspaceId: input.workspaceId, limit: limit + 1, ...(after ? { after } : {}) });
   return page(rows, limit, "trash");
-}
-
-async function requireMember({ ctx, workspaceId, userId }: ListInput): Promise<void> {
-  const role = await workspaceRoleOf(ctx.db, workspaceId, userId);
-  if (!role) throw apiProblem("API_ERR_WORKSPACE_NOT_FOUND", "No such workspace, or you are not a member.");
 }
 
 function page(rows: ListedDocument[], limit: number, kind: CursorKind): DocumentPage {

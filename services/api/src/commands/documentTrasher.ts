@@ -4,7 +4,7 @@ import { enqueueDocumentEvent } from "../events/documentEvents.js";
 import { atLeast, type Role } from "../permissions/roles.js";
 import { lockDocument, trash, untrash, type DocumentRow } from "../store/documentStore.js";
 import { documentNotFound, requireDocumentRole } from "./documentAccess.js";
-import { loadDocument, type FoundDocument } from "./documentFinder.js";
+import type { FoundDocument } from "./documentFinder.js";
 
 /**
  * Who may trash or restore: an admin or owner of the workspace, or the document's creator while
@@ -39,7 +39,7 @@ export async function documentDeleter({ ctx, userId, documentId }: { ctx: ApiCon
 /** POST /documents/{id}/restore: back from the trash within TRASH_RETENTION_DAYS (410 after). */
 export async function documentRestorer({ ctx, userId, documentId }: { ctx: ApiContext; userId: string; documentId: string }): Promise<FoundDocument> {
   const { role } = await requireDocumentRole(ctx, { documentId, userId, required: "editor", trashed: "allow" });
-  await ctx.db.transaction(async (tx) => {
+  const restored = await ctx.db.transaction(async (tx) => {
     const row = await lockDocument(tx, documentId);
     if (!row) throw documentNotFound();
     if (!row.trashed_at) throw apiProblem("API_ERR_CONFLICT", "The document is not in the trash.");
@@ -48,9 +48,11 @@ export async function documentRestorer({ ctx, userId, documentId }: { ctx: ApiCo
     if (Date.now() > expiresAt) {
       throw apiProblem("API_ERR_GONE", `Documents stay in the trash for ${ctx.config.TRASH_RETENTION_DAYS} days; this one can no longer be restored.`);
     }
-    await untrash(tx, documentId, userId);
+    const untrashed = await untrash(tx, documentId, userId);
     await enqueueDocumentEvent(ctx, tx, { documentId, workspaceId: row.workspace_id, userId, action: "updated", content: { trashed_at: null } });
+    return untrashed;
   });
   ctx.permissions.invalidateDocument(documentId);
-  return loadDocument(ctx, documentId, role);
+  // The row as untrash returned it; only the content is read.
+  return { row: restored, role, content: await ctx.docs.readContent(documentId) };
 }

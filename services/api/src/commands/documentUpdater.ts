@@ -1,10 +1,11 @@
 import type { JsonObject } from "@bufbuild/protobuf";
+import type { DocumentContent } from "@materi/docstore";
 import type { ApiContext } from "../context.js";
 import { apiProblem } from "../errors.js";
 import { enqueueDocumentEvent } from "../events/documentEvents.js";
 import { findDocument, lockDocument, recordContent, updateTitle, type DocumentRow } from "../store/documentStore.js";
 import { documentNotFound, requireDocumentRole } from "./documentAccess.js";
-import { writeDocumentContent, type ContentInput, type WrittenContent } from "./documentContent.js";
+import { writeDocumentContent, type ContentInput } from "./documentContent.js";
 import type { FoundDocument } from "./documentFinder.js";
 import { matchesVersion } from "./documentVersion.js";
 
@@ -49,15 +50,15 @@ export async function documentUpdater(update: DocumentUpdate): Promise<FoundDocu
   // Rare race: the version moved between the check above and the lock. The content already merged
   // (it cannot conflict) and is recorded; the title is left as the other writer set it.
   if (conflict) throw stale(row);
-  // The row as the transaction left it; only the content is read again.
-  return { row, role, content: await ctx.docs.readContent(documentId) };
+  // The row as the transaction left it; the content as the write read it back (read now when only the title changed).
+  return { row, role, content: written ?? (await ctx.docs.readContent(documentId)) };
 }
 
 /**
  * The metadata transaction: the row as it left it, and whether If-Match no longer held under the
  * lock (then the title was not changed).
  */
-async function commitMetadata(update: DocumentUpdate, written: WrittenContent | null): Promise<{ row: DocumentRow; conflict: boolean }> {
+async function commitMetadata(update: DocumentUpdate, written: DocumentContent | null): Promise<{ row: DocumentRow; conflict: boolean }> {
   const { ctx, userId, documentId, ifMatch } = update;
   return ctx.db.transaction(async (tx) => {
     let row = await lockDocument(tx, documentId);

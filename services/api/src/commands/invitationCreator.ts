@@ -8,7 +8,7 @@ import { findDirectoryUserByEmail, type DirectoryUser } from "../store/userDirec
 import { findMemberWorkspace, lockWorkspace } from "../store/workspaceStore.js";
 import { normalizeEmail } from "../users/UserDirectory.js";
 import { checkGrant } from "./memberRules.js";
-import { requireWorkspaceRole, workspaceNotFound } from "./workspaceAccess.js";
+import { workspaceNotFound } from "./workspaceAccess.js";
 
 export interface InvitationCreatorProps {
   ctx: ApiContext;
@@ -34,11 +34,12 @@ export async function invitationCreator({ ctx, actorId, workspaceId, email: rawE
     // member insert touches the workspace row, so this order cannot deadlock with it.
     await lockInvitationEmail(tx, email);
     if (!(await lockWorkspace(tx, workspaceId))) throw workspaceNotFound();
-    checkGrant(await requireWorkspaceRole(tx, workspaceId, actorId, "viewer"), { currentRole: null, newRole: role });
+    const workspace = await findMemberWorkspace(tx, workspaceId, actorId);
+    if (!workspace) throw workspaceNotFound();
+    checkGrant(workspace.role, { currentRole: null, newRole: role });
     // Signed up since the caller looked: add them instead (the consumer would never see this invitation).
     const user = await findDirectoryUserByEmail(tx, email);
     if (user) return { user };
-    const workspace = await findMemberWorkspace(tx, workspaceId, actorId);
     const row = await upsertInvitation(tx, {
       id: randomUUID(),
       workspaceId,
@@ -47,7 +48,7 @@ export async function invitationCreator({ ctx, actorId, workspaceId, email: rawE
       invitedBy: actorId,
       ttlS: ctx.config.INVITATION_TTL_S,
     });
-    return { invitation: row, workspaceName: workspace?.name ?? "a workspace" };
+    return { invitation: row, workspaceName: workspace.name };
   });
   if (created.user) return { user: created.user };
   await sendInvitationMail(ctx, created.invitation, created.workspaceName);

@@ -16,7 +16,7 @@ export interface InvitationListerProps {
 /** Open invitations (pending or expired, not accepted or revoked): admin and above. */
 export async function invitationLister({ ctx, actorId, workspaceId, cursor, limit }: InvitationListerProps): Promise<Page<PresentedInvitation>> {
   await requireWorkspaceRole(ctx.db, workspaceId, actorId, "admin");
-  const page = await listOpenInvitations(ctx.db, workspaceId, pageOf(ctx, { ...(cursor !== undefined ? { cursor } : {}), ...(limit !== undefined ? { limit } : {}) }));
+  const page = await listOpenInvitations(ctx.db, workspaceId, pageOf(ctx, { cursor, limit }));
   const now = new Date();
   return { items: page.items.map((i) => presentInvitation(i, now)), next_cursor: page.next ? encodeCursor(page.next) : null };
 }

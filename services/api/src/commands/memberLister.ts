@@ -17,7 +17,7 @@ export interface MemberListerProps {
 /** A page of members with email and name from the user directory: any member may read it. */
 export async function memberLister({ ctx, actorId, workspaceId, cursor, limit }: MemberListerProps): Promise<Page<PresentedMember>> {
   await requireWorkspaceRole(ctx.db, workspaceId, actorId, "viewer");
-  const page = await listMembers(ctx.db, workspaceId, pageOf(ctx, { ...(cursor !== undefined ? { cursor } : {}), ...(limit !== undefined ? { limit } : {}) }));
+  const page = await listMembers(ctx.db, workspaceId, pageOf(ctx, { cursor, limit }));
   const users = await usersOf(ctx, page.items);
   return {
     items: page.items.map((member) => presentMember(member, users.get(member.user_id))),

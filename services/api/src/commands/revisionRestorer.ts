@@ -3,7 +3,6 @@ import type { ApiContext } from "../context.js";
 import { enqueueDocumentEvent } from "../events/documentEvents.js";
 import { lockDocument, recordContent } from "../store/documentStore.js";
 import { documentNotFound, requireDocumentRole } from "./documentAccess.js";
-import { readSearchText } from "./documentContent.js";
 import { loadDocument, type FoundDocument } from "./documentFinder.js";
 import { revisionNotFound } from "./revisionLister.js";
 
@@ -21,20 +20,21 @@ export async function revisionRestorer({ ctx, userId, documentId, rev }: { ctx: 
     if (err instanceof RevisionNotFoundError) throw revisionNotFound();
     throw err;
   }
-  if (stored) {
-    const written = await readSearchText(ctx, documentId);
-    await ctx.db.transaction(async (tx) => {
-      const row = await lockDocument(tx, documentId);
-      if (!row) throw documentNotFound();
-      await recordContent(tx, documentId, written, userId);
-      await enqueueDocumentEvent(ctx, tx, {
-        documentId,
-        workspaceId: row.workspace_id,
-        userId,
-        action: "updated",
-        content: { content_seq: written.seq, restored_revision: rev },
-      });
+  if (!stored) return loadDocument(ctx, documentId, role);
+  // Read once: its text and seq go to the search index, the whole of it to the answer.
+  const content = await ctx.docs.readContent(documentId);
+  const row = await ctx.db.transaction(async (tx) => {
+    const locked = await lockDocument(tx, documentId);
+    if (!locked) throw documentNotFound();
+    const recorded = await recordContent(tx, documentId, content, userId);
+    await enqueueDocumentEvent(ctx, tx, {
+      documentId,
+      workspaceId: locked.workspace_id,
+      userId,
+      action: "updated",
+      content: { content_seq: content.seq, restored_revision: rev },
     });
-  }
-  return loadDocument(ctx, documentId, role);
+    return recorded;
+  });
+  return { row, role, content };
 }

@@ -22,7 +22,7 @@ export function workspaceNotFound(): Error {
 }
 
 /** `?cursor=&limit=` of a list endpoint: an unreadable cursor is a 422, a missing limit is PAGE_SIZE. */
-export function pageOf(ctx: Pick<ApiContext, "config">, query: { cursor?: string; limit?: number }): { after: Keyset | null; limit: number } {
+export function pageOf(ctx: Pick<ApiContext, "config">, query: { cursor?: string | undefined; limit?: number | undefined }): { after: Keyset | null; limit: number } {
   const limit = query.limit ?? ctx.config.PAGE_SIZE;
   if (query.cursor === undefined || query.cursor === "") return { after: null, limit };
   const after = decodeCursor(query.cursor);

@@ -18,6 +18,6 @@ export interface Page<T> {
 
 /** The caller's workspaces, oldest first, a page at a time. */
 export async function workspaceLister({ ctx, actorId, cursor, limit }: { ctx: ApiContext; actorId: string; cursor?: string; limit?: number }): Promise<Page<PresentedWorkspace>> {
-  const page = await listMemberWorkspaces(ctx.db, actorId, pageOf(ctx, { ...(cursor !== undefined ? { cursor } : {}), ...(limit !== undefined ? { limit } : {}) }));
+  const page = await listMemberWorkspaces(ctx.db, actorId, pageOf(ctx, { cursor, limit }));
   return { items: page.items.map((w) => presentWorkspace(w, w.role)), next_cursor: page.next ? encodeCursor(page.next) : null };
 }

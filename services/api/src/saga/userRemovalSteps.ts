@@ -1,5 +1,7 @@
 import type { Queryable } from "@materi/platform";
 import type { ApiContext } from "../context.js";
+import { enqueueDocumentEvent } from "../events/documentEvents.js";
+import { enqueueMembershipEvent } from "../events/membershipEvents.js";
 import { markDirectoryUserDeleted } from "../store/userDirectoryStore.js";
 import {
   changeMemberRole,
@@ -12,7 +14,6 @@ import {
   type SagaUndo,
   type UserRemovalSaga,
 } from "../store/userRemovalStore.js";
-import { enqueueSagaMembershipEvent, enqueueSagaUnshared } from "./sagaEvents.js";
 
 /** What a step may use: the registry (event versions) and the permission cache. */
 export type StepContext = Pick<ApiContext, "registry" | "permissions">;
@@ -37,7 +38,7 @@ export const handOverOwnership: SagaStep = {
     for (const workspaceId of await soleOwnedWorkspaces(tx, saga.userId)) {
       const admin = await oldestAdminOf(tx, workspaceId, saga.userId);
       if (admin && (await changeMemberRole(tx, workspaceId, admin, "admin", "owner"))) {
-        await enqueueSagaMembershipEvent(ctx, tx, { workspaceId, userId: admin, actorId: saga.userId, action: "member_role_changed", role: "owner" });
+        await enqueueMembershipEvent(ctx, tx, { workspaceId, userId: admin, actorId: saga.userId, action: "member_role_changed", role: "owner" });
         undo.push({ kind: "ownership_handed_over", workspaceId, newOwnerId: admin });
       } else if (await setWorkspaceArchived(tx, workspaceId, true)) {
         undo.push({ kind: "workspace_archived", workspaceId });
@@ -59,15 +60,15 @@ export const removeGrants: SagaStep = {
   async run(ctx, tx, saga) {
     const { userId } = saga;
     for (const { workspaceId } of await deleteUserMemberships(tx, userId)) {
-      await enqueueSagaMembershipEvent(ctx, tx, { workspaceId, userId, actorId: userId, action: "member_removed", role: "" });
+      await enqueueMembershipEvent(ctx, tx, { workspaceId, userId, actorId: userId, action: "member_removed" });
     }
     for (const share of await deleteUserShares(tx, userId)) {
       const content = { share_id: share.shareId, user_id: userId, role: share.role, reason: "user_deleted" };
-      await enqueueSagaUnshared(ctx, tx, { documentId: share.documentId, workspaceId: share.workspaceId, userId, content });
+      await enqueueDocumentEvent(ctx, tx, { documentId: share.documentId, workspaceId: share.workspaceId, userId, action: "unshared", content });
     }
     for (const grant of await deleteUserLinkGrants(tx, userId)) {
       const content = { link_id: grant.linkId, user_id: userId, role: grant.role, reason: "user_deleted" };
-      await enqueueSagaUnshared(ctx, tx, { documentId: grant.documentId, workspaceId: grant.workspaceId, userId, content });
+      await enqueueDocumentEvent(ctx, tx, { documentId: grant.documentId, workspaceId: grant.workspaceId, userId, action: "unshared", content });
     }
     // Nothing to compensate: the step is one transaction, and grants of a deleted user are never restored.
     return [];
@@ -103,7 +104,7 @@ export async function compensate(ctx: StepContext, tx: Queryable, saga: UserRemo
     if (entry.kind === "workspace_archived") {
       await setWorkspaceArchived(tx, entry.workspaceId, false);
     } else if (await changeMemberRole(tx, entry.workspaceId, entry.newOwnerId, "owner", "admin")) {
-      await enqueueSagaMembershipEvent(ctx, tx, {
+      await enqueueMembershipEvent(ctx, tx, {
         workspaceId: entry.workspaceId,
         userId: entry.newOwnerId,
         actorId: saga.userId,

@@ -12,6 +12,8 @@ export interface ShareLinkRow {
 }
 
 const COLUMNS = "id, document_id, role, created_by, created_at, revoked_at";
+/** COLUMNS of the link aliased `l`, for queries that join it. */
+const L_COLUMNS = COLUMNS.split(", ").map((column) => `l.${column}`).join(", ");
 
 export async function insertShareLink(
   tx: Queryable,
@@ -27,7 +29,7 @@ export async function insertShareLink(
 /** Live links of a document with how many users redeemed each. */
 export async function listShareLinks(db: Queryable, documentId: string): Promise<(ShareLinkRow & { redeemed: number })[]> {
   const { rows } = await db.query<ShareLinkRow & { redeemed: number }>(
-    `select ${COLUMNS.split(", ").map((c) => `l.${c}`).join(", ")},
+    `select ${L_COLUMNS},
             (select count(*)::int from api.share_link_grants g where g.link_id = l.id) as redeemed
        from api.share_links l where l.document_id = $1 and l.revoked_at is null order by l.created_at, l.id`,
     [documentId],
@@ -50,7 +52,7 @@ export async function findLiveLinkByHash(
   tokenHash: Buffer,
 ): Promise<(ShareLinkRow & { workspace_id: string; title: string; trashed: boolean }) | null> {
   const { rows } = await db.query<ShareLinkRow & { workspace_id: string; title: string; trashed: boolean }>(
-    `select ${COLUMNS.split(", ").map((c) => `l.${c}`).join(", ")}, d.workspace_id, d.title, d.trashed_at is not null as trashed
+    `select ${L_COLUMNS}, d.workspace_id, d.title, d.trashed_at is not null as trashed
        from api.share_links l join api.documents d on d.id = l.document_id
       where l.token_hash = $1 and l.revoked_at is null`,
     [tokenHash],

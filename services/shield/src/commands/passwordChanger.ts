@@ -2,9 +2,9 @@ import type { ShieldContext } from "../context.js";
 import { shieldProblem } from "../errors.js";
 import { revokeUserFamilies } from "../store/refreshTokenStore.js";
 import { findUserById, setPasswordHash } from "../store/userStore.js";
-import { familyEntry } from "../tokens/RevocationList.js";
 import { hashPassword, verifyPassword } from "./passwordHasher.js";
 import { checkPasswordPolicy } from "./passwordPolicy.js";
+import { revokeFamilies } from "./tokenRevoker.js";
 
 export interface PasswordChangerProps {
   ctx: ShieldContext;
@@ -29,8 +29,4 @@ export async function passwordChanger({ ctx, userId, currentPassword, newPasswor
     return revokeUserFamilies(tx, userId, keepFamily);
   });
   await revokeFamilies(ctx, revoked);
-}
-
-export async function revokeFamilies(ctx: ShieldContext, families: readonly string[]): Promise<void> {
-  for (const family of families) await ctx.revocations.revoke(familyEntry(family), ctx.config.ACCESS_TOKEN_TTL_S + 60);
 }

@@ -1,14 +1,13 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { ShieldContext } from "../context.js";
 import { shieldProblem } from "../errors.js";
 import { consumePasswordReset, findUsablePasswordReset, insertPasswordReset } from "../store/passwordResetStore.js";
 import { revokeUserFamilies } from "../store/refreshTokenStore.js";
 import { findUserByEmail, findUserById, setPasswordHash } from "../store/userStore.js";
-import { revokeFamilies } from "./passwordChanger.js";
+import { hashSecretToken } from "../tokens/secretTokenHash.js";
 import { hashPassword } from "./passwordHasher.js";
 import { checkPasswordPolicy, normalizeEmail } from "./passwordPolicy.js";
-
-const hashToken = (token: string) => createHash("sha256").update(token).digest();
+import { revokeFamilies } from "./tokenRevoker.js";
 
 /**
  * POST /auth/password-reset: mails a single-use, expiring link when the account exists. The
@@ -22,7 +21,7 @@ async function sendResetMail(ctx: ShieldContext, email: string): Promise<void> {
   const user = await findUserByEmail(ctx.db, email);
   if (!user) return;
   const token = randomBytes(32).toString("base64url");
-  await insertPasswordReset(ctx.db, { tokenHash: hashToken(token), userId: user.id, ttlS: ctx.config.PASSWORD_RESET_TTL_S });
+  await insertPasswordReset(ctx.db, { tokenHash: hashSecretToken(token), userId: user.id, ttlS: ctx.config.PASSWORD_RESET_TTL_S });
   const link = `${ctx.config.PUBLIC_URL.replace(/\/+$/, "")}/reset-password?token=${token}`;
   const minutes = Math.round(ctx.config.PASSWORD_RESET_TTL_S / 60);
   await ctx.email.send({
@@ -35,14 +34,15 @@ async function sendResetMail(ctx: ShieldContext, email: string): Promise<void> {
 /** POST /auth/password-reset/confirm: spends the token, sets the password, signs every session out. */
 export async function passwordResetConfirmer({ ctx, token, password }: { ctx: ShieldContext; token: string; password: string }): Promise<void> {
   const invalid = () => shieldProblem("SHIELD_ERR_RESET_TOKEN_INVALID", "This reset link is invalid, expired or already used.");
-  const userId = await findUsablePasswordReset(ctx.db, hashToken(token));
+  const tokenHash = hashSecretToken(token);
+  const userId = await findUsablePasswordReset(ctx.db, tokenHash);
   const user = userId ? await findUserById(ctx.db, userId) : undefined;
   if (!user) throw invalid();
   // Policy first, so a weak password does not burn the link.
   checkPasswordPolicy(password, user.email);
   const passwordHash = await hashPassword(password);
   const revoked = await ctx.db.transaction(async (tx) => {
-    if ((await consumePasswordReset(tx, hashToken(token))) !== user.id) throw invalid();
+    if ((await consumePasswordReset(tx, tokenHash)) !== user.id) throw invalid();
     await setPasswordHash(tx, user.id, passwordHash);
     return revokeUserFamilies(tx, user.id);
   });

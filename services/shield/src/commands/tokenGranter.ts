@@ -3,11 +3,11 @@ import type { ShieldContext } from "../context.js";
 import { oauthProblem } from "../errors.js";
 import { insertFamilyWithToken, rotateRefreshToken, type RotationOutcome } from "../store/refreshTokenStore.js";
 import { findUserByEmail } from "../store/userStore.js";
-import { hashRefreshToken } from "../tokens/refreshTokenHash.js";
+import { hashSecretToken } from "../tokens/secretTokenHash.js";
 import { issueAccessToken } from "../tokens/accessTokenIssuer.js";
-import { familyEntry } from "../tokens/RevocationList.js";
 import { verifyPassword } from "./passwordHasher.js";
 import { normalizeEmail } from "./passwordPolicy.js";
+import { revokeFamilies } from "./tokenRevoker.js";
 
 /** RFC 6749 §5.1 successful token response. */
 export interface TokenGrant {
@@ -38,7 +38,7 @@ export async function passwordGranter({ ctx, username, password, ip }: { ctx: Sh
     userId: user.id,
     secret: randomBytes(32),
     ttlS: ctx.config.REFRESH_TOKEN_TTL_S,
-    tokenHash: hashRefreshToken(refreshToken),
+    tokenHash: hashSecretToken(refreshToken),
   });
   return grant(ctx, user.id, familyId, refreshToken);
 }
@@ -64,9 +64,7 @@ export async function refreshGranter({ ctx, refreshToken }: { ctx: ShieldContext
     ctx.logger.warn({ family: rotation.family_id }, "refresh token reused after rotation: family revoked");
     // The family is revoked in PostgreSQL already; its access tokens stop here, not at expiry. If
     // Redis is away they stop at expiry (minutes): the client still hears invalid_grant, not a 503.
-    await ctx.revocations
-      .revoke(familyEntry(rotation.family_id), ctx.config.ACCESS_TOKEN_TTL_S + 60)
-      .catch((err: unknown) => ctx.logger.error({ err, family: rotation.family_id }, "reused family not added to the revocation list"));
+    await revokeFamilies(ctx, [rotation.family_id]).catch((err: unknown) => ctx.logger.error({ err, family: rotation.family_id }, "reused family not added to the revocation list"));
   }
   const refused = REFUSED[rotation.outcome];
   if (refused !== undefined || rotation.successor === null) throw oauthProblem("invalid_grant", refused ?? "The refresh token is not valid.");

@@ -3,8 +3,8 @@ import { shieldProblem } from "../errors.js";
 import { removeUserMemberships } from "../store/membershipStore.js";
 import { revokeUserFamilies } from "../store/refreshTokenStore.js";
 import { deleteUser, isUniqueViolation, lockUser, updateUser, type UserRow } from "../store/userStore.js";
-import { revokeFamilies } from "./passwordChanger.js";
 import { normalizeEmail } from "./passwordPolicy.js";
+import { revokeFamilies } from "./tokenRevoker.js";
 import { enqueueUserEvent } from "./userEvents.js";
 
 const gone = () => shieldProblem("SHIELD_ERR_USER_NOT_FOUND", "This account no longer exists.");
@@ -16,8 +16,10 @@ export async function userUpdater({ ctx, userId, name, email }: { ctx: ShieldCon
       const before = await lockUser(tx, userId);
       if (!before) throw gone();
       const changes: Record<string, string> = {};
-      if (name !== undefined && name.trim() !== before.name) changes["name"] = name.trim();
-      if (email !== undefined && normalizeEmail(email) !== before.email) changes["email"] = normalizeEmail(email);
+      const newName = name?.trim();
+      const newEmail = email === undefined ? undefined : normalizeEmail(email);
+      if (newName !== undefined && newName !== before.name) changes["name"] = newName;
+      if (newEmail !== undefined && newEmail !== before.email) changes["email"] = newEmail;
       if (Object.keys(changes).length === 0) return before;
       const after = (await updateUser(tx, userId, changes))!;
       await enqueueUserEvent(ctx, tx, { userId, email: after.email, action: "updated", changes });

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../../../../test/helpers/postgres.js";
-import { hashRefreshToken } from "../tokens/refreshTokenHash.js";
+import { hashSecretToken } from "../tokens/secretTokenHash.js";
 import { shieldMigrations } from "./migrations.js";
 import { insertFamilyWithToken, rotateRefreshToken } from "./refreshTokenStore.js";
 import { insertUser } from "./userStore.js";
@@ -27,7 +27,7 @@ function rotationContract(name: string, open: () => Promise<{ db: Database; clos
 
     async function login(ttlS = 3600): Promise<{ familyId: string; secret: Buffer; token: string }> {
       const family = { familyId: randomUUID(), secret: randomBytes(32), token: randomBytes(32).toString("base64url") };
-      await insertFamilyWithToken(db, { id: family.familyId, userId, secret: family.secret, ttlS, tokenHash: hashRefreshToken(family.token) });
+      await insertFamilyWithToken(db, { id: family.familyId, userId, secret: family.secret, ttlS, tokenHash: hashSecretToken(family.token) });
       return family;
     }
     const familyRevoked = async (familyId: string) =>
@@ -38,7 +38,7 @@ function rotationContract(name: string, open: () => Promise<{ db: Database; clos
       const rotation = await rotateRefreshToken(db, token, GRACE_S);
       const expected = createHmac("sha256", secret).update(token).digest("base64url");
       expect(rotation).toEqual({ outcome: "rotated", user_id: userId, family_id: familyId, successor: expected });
-      const { rows } = await db.query<{ spent: boolean }>("select spent_at is not null as spent from shield.refresh_tokens where token_hash = $1", [hashRefreshToken(token)]);
+      const { rows } = await db.query<{ spent: boolean }>("select spent_at is not null as spent from shield.refresh_tokens where token_hash = $1", [hashSecretToken(token)]);
       expect(rows).toEqual([{ spent: true }]);
       // The successor is live: it rotates in turn.
       expect((await rotateRefreshToken(db, expected, GRACE_S))?.outcome).toBe("rotated");
@@ -50,7 +50,7 @@ function rotationContract(name: string, open: () => Promise<{ db: Database; clos
       const again = await rotateRefreshToken(db, token, GRACE_S);
       expect(again).toMatchObject({ outcome: "replayed_in_grace", successor: first!.successor });
       expect(await familyRevoked(familyId)).toBe(false);
-      await db.query("update shield.refresh_tokens set spent_at = now() - interval '11 seconds' where token_hash = $1", [hashRefreshToken(token)]);
+      await db.query("update shield.refresh_tokens set spent_at = now() - interval '11 seconds' where token_hash = $1", [hashSecretToken(token)]);
       expect(await rotateRefreshToken(db, token, GRACE_S)).toMatchObject({ outcome: "reused", family_id: familyId, successor: null });
       expect(await familyRevoked(familyId)).toBe(true);
       // The whole family: the successor, never used, is refused too.

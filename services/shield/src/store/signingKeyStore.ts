@@ -1,5 +1,5 @@
-import type { Database } from "@materi/platform";
-import { exportJWK, generateKeyPair, type JWK } from "jose";
+import type { Database, Queryable } from "@materi/platform";
+import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK } from "jose";
 import { randomUUID } from "node:crypto";
 
 export interface PublicSigningKey {
@@ -20,13 +20,24 @@ export async function ensureActiveSigningKey(db: Database): Promise<void> {
     await tx.query("select pg_advisory_xact_lock(hashtext('shield.signing_keys'))");
     const { rows } = await tx.query("select 1 from shield.signing_keys where retired_at is null limit 1");
     if (rows.length > 0) return;
-    const { publicKey, privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
-    const kid = randomUUID();
-    await tx.query(
-      "insert into shield.signing_keys (kid, alg, public_jwk, private_jwk) values ($1, 'EdDSA', $2, $3)",
-      [kid, await exportJWK(publicKey), await exportJWK(privateKey)],
-    );
+    await insertNewSigningKey(tx);
   });
+}
+
+/** A fresh Ed25519 key, unretired, so the newest signer; returns its kid. */
+async function insertNewSigningKey(tx: Queryable): Promise<string> {
+  const { publicKey, privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+  const kid = randomUUID();
+  await tx.query(
+    "insert into shield.signing_keys (kid, alg, public_jwk, private_jwk) values ($1, 'EdDSA', $2, $3)",
+    [kid, await exportJWK(publicKey), await exportJWK(privateKey)],
+  );
+  return kid;
+}
+
+/** The published keys as a JWK Set (RFC 7517 §5), as /.well-known/jwks.json serves them. */
+export function toJwks(keys: readonly PublicSigningKey[]): JSONWebKeySet {
+  return { keys: keys.map((key) => ({ ...key.jwk, kid: key.kid, alg: key.alg, use: "sig" })) };
 }
 
 /** The keys /.well-known/jwks.json publishes: the active one and recently retired ones. */
@@ -64,12 +75,6 @@ export async function rotateSigningKey(db: Database): Promise<string> {
   return db.transaction(async (tx) => {
     await tx.query("select pg_advisory_xact_lock(hashtext('shield.signing_keys'))");
     await tx.query("update shield.signing_keys set retired_at = now() where retired_at is null");
-    const { publicKey, privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
-    const kid = randomUUID();
-    await tx.query(
-      "insert into shield.signing_keys (kid, alg, public_jwk, private_jwk) values ($1, 'EdDSA', $2, $3)",
-      [kid, await exportJWK(publicKey), await exportJWK(privateKey)],
-    );
-    return kid;
+    return insertNewSigningKey(tx);
   });
 }

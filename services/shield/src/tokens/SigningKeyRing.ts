@@ -1,7 +1,7 @@
 import type { Database, Logger } from "@materi/platform";
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
 import { createPrivateKey, type JsonWebKey, type KeyObject } from "node:crypto";
-import { listPublishedKeys, loadActiveSigningKey } from "../store/signingKeyStore.js";
+import { listPublishedKeys, loadActiveSigningKey, toJwks } from "../store/signingKeyStore.js";
 
 export interface SigningKeyRingOptions {
   db: Database;
@@ -52,7 +52,7 @@ export class SigningKeyRing {
     const [active, published] = await Promise.all([loadActiveSigningKey(this.options.db), listPublishedKeys(this.options.db)]);
     if (!active) throw new Error("no active signing key: ensureActiveSigningKey must run first");
     this.signer = { kid: active.kid, alg: active.alg, key: createPrivateKey({ key: active.privateJwk as JsonWebKey, format: "jwk" }) };
-    this.jwks = { keys: published.map((key) => ({ ...key.jwk, kid: key.kid, alg: key.alg, use: "sig" })) };
+    this.jwks = toJwks(published);
     this.local = createLocalJWKSet(this.jwks);
   }
 

@@ -1,7 +1,7 @@
 import { principalOf, userPreHandler } from "@materi/platform";
 import type { FastifyInstance } from "fastify";
 import { documentCreator } from "../../commands/documentCreator.js";
-import { documentFinder, loadDocument } from "../../commands/documentFinder.js";
+import { documentFinder } from "../../commands/documentFinder.js";
 import { documentLister, trashLister, type DocumentPage } from "../../commands/documentLister.js";
 import { documentDeleter, documentRestorer } from "../../commands/documentTrasher.js";
 import { documentUpdater } from "../../commands/documentUpdater.js";
@@ -34,9 +34,9 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: ApiConte
 
   app.post<{ Body: DocumentCreateReq }>("/api/v1/documents", { ...authed, ...DocumentRouteDocs.create, schema: { body: DocumentCreateSchema } }, async (request, reply) => {
     const { workspace_id: workspaceId, title, content } = request.body;
-    const { row, role } = await documentCreator({ ctx, userId: principalOf(request).sub, workspaceId, title, ...(content === undefined ? {} : { content }) });
-    const found = await loadDocument(ctx, row.id, role);
-    return reply.code(201).header("location", `/api/v1/documents/${row.id}`).header("etag", etagOf(row.version)).send(presentDocument(found));
+    const found = await documentCreator({ ctx, userId: principalOf(request).sub, workspaceId, title, ...(content === undefined ? {} : { content }) });
+    const { id, version } = found.row;
+    return reply.code(201).header("location", `/api/v1/documents/${id}`).header("etag", etagOf(version)).send(presentDocument(found));
   });
 
   app.get<{ Params: IdParams }>("/api/v1/documents/:id", { ...byId, ...DocumentRouteDocs.read }, async (request, reply) => {

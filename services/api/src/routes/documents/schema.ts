@@ -1,7 +1,6 @@
-import { openapi } from "../openapi/openapiDocument.js";
 import type { ContentInput } from "../../commands/documentContent.js";
-
-const uuid = { type: "string", format: "uuid" } as const;
+import { openapi } from "../openapi/openapiDocument.js";
+import { uuidSchema as uuid } from "../schemaParts.js";
 
 /** A document title: some visible text, at most 500 characters. */
 const title = { type: "string", minLength: 1, maxLength: 500, pattern: "\\S" } as const;

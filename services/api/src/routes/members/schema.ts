@@ -1,19 +1,8 @@
 import { ROLES, type Role } from "../../permissions/roles.js";
-
-const role = { type: "string", enum: [...ROLES] } as const;
+import { roleBodySchema, userRoleBodySchema, uuidSchema } from "../schemaParts.js";
 
 /** POST body: exactly one of `email` and `user_id`, and the role. */
-export const MemberAddSchema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["role"],
-  oneOf: [{ required: ["email"] }, { required: ["user_id"] }],
-  properties: {
-    email: { type: "string", maxLength: 320, pattern: "^\\s*[^\\s@]+@[^\\s@]+\\.[^\\s@]+\\s*$" },
-    user_id: { type: "string", format: "uuid" },
-    role,
-  },
-} as const;
+export const MemberAddSchema = userRoleBodySchema(ROLES);
 
 export interface MemberAddReq {
   email?: string;
@@ -21,12 +10,7 @@ export interface MemberAddReq {
   role: Role;
 }
 
-export const MemberUpdateSchema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["role"],
-  properties: { role },
-} as const;
+export const MemberUpdateSchema = roleBodySchema(ROLES);
 
 export interface MemberUpdateReq {
   role: Role;
@@ -35,7 +19,7 @@ export interface MemberUpdateReq {
 export const MemberParamsSchema = {
   type: "object",
   required: ["id", "user_id"],
-  properties: { id: { type: "string", format: "uuid" }, user_id: { type: "string", format: "uuid" } },
+  properties: { id: uuidSchema, user_id: uuidSchema },
 } as const;
 
 export interface MemberParams {

@@ -1,9 +1,10 @@
 import { openapi } from "../openapi/openapiDocument.js";
+import { uuidSchema } from "../schemaParts.js";
 
 export const RevisionParamsSchema = {
   type: "object",
   required: ["id", "rev"],
-  properties: { id: { type: "string", format: "uuid" }, rev: { type: "integer", minimum: 1 } },
+  properties: { id: uuidSchema, rev: { type: "integer", minimum: 1 } },
 } as const;
 
 export const RevisionListQuerySchema = {

@@ -1,30 +1,14 @@
-import { openapi } from "../openapi/openapiDocument.js";
+import type { ShareTarget } from "../../commands/shareCreator.js";
 import { SHARE_ROLES, type ShareRole } from "../../permissions/roles.js";
-
-const uuid = { type: "string", format: "uuid" } as const;
-const role = { type: "string", enum: SHARE_ROLES } as const;
+import { openapi } from "../openapi/openapiDocument.js";
+import { roleBodySchema, userRoleBodySchema, uuidSchema as uuid } from "../schemaParts.js";
 
 /** POST /documents/{id}/shares: exactly one of email or user_id, and the role to grant. */
-export const ShareCreateSchema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["role"],
-  oneOf: [{ required: ["email"] }, { required: ["user_id"] }],
-  properties: {
-    email: { type: "string", maxLength: 320, pattern: "^\\s*[^\\s@]+@[^\\s@]+\\.[^\\s@]+\\s*$" },
-    user_id: uuid,
-    role,
-  },
-} as const;
+export const ShareCreateSchema = userRoleBodySchema(SHARE_ROLES);
 
-export type ShareCreateReq = ({ email: string } | { user_id: string }) & { role: ShareRole };
+export type ShareCreateReq = ShareTarget & { role: ShareRole };
 
-export const ShareLinkCreateSchema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["role"],
-  properties: { role },
-} as const;
+export const ShareLinkCreateSchema = roleBodySchema(SHARE_ROLES);
 
 export interface ShareLinkCreateReq {
   role: ShareRole;

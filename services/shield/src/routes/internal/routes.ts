@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { internalUserLookup } from "../../commands/internalUserLookup.js";
-import { tokenValidator } from "../../commands/tokenRevoker.js";
 import type { ShieldContext } from "../../context.js";
 import { presentClaims } from "../../presenters/presentClaims.js";
 import { presentUser } from "../../presenters/presentUser.js";
@@ -20,8 +19,8 @@ export async function internalRoutes(app: FastifyInstance, opts: { ctx: ShieldCo
   const cache = opts.cache ?? new UserCache();
 
   app.post("/internal/validate", async (request) => {
-    const claims = await tokenValidator({ ctx, token: parseRevokeRequest(request.body).token });
-    return presentClaims(claims);
+    // ctx.verify checks the signature and the revocation list: verified and not revoked.
+    return presentClaims(await ctx.verify(parseRevokeRequest(request.body).token));
   });
 
   app.get<{ Params: { id: string } }>("/internal/user/:id", { schema: { params: UserIdParamsSchema } }, async (request, reply) => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { listPublishedKeys } from "../../store/signingKeyStore.js";
+import { listPublishedKeys, toJwks } from "../../store/signingKeyStore.js";
 import type { SigningKeyRing } from "../../tokens/SigningKeyRing.js";
 
 /**
@@ -12,8 +12,7 @@ export async function jwksRoutes(app: FastifyInstance, opts: { keys: SigningKeyR
     // Short cache: verifiers refetch on an unknown kid anyway, so rotation needs no long wait.
     void reply.header("cache-control", "public, max-age=300");
     try {
-      const keys = await listPublishedKeys(opts.keys.db);
-      return { keys: keys.map((key) => ({ ...key.jwk, kid: key.kid, alg: key.alg, use: "sig" })) };
+      return toJwks(await listPublishedKeys(opts.keys.db));
     } catch (err) {
       request.log.warn({ err }, "JWKS served from memory: the database is unreachable");
       return opts.keys.publicKeys();

@@ -1,9 +1,0 @@
-import { createHash } from "node:crypto";
-
-/**
- * What the database keeps of a refresh token: its SHA-256. The token is 256 random bits, so a
- * fast unsalted hash is enough (a database leak yields nothing usable); argon2 is for passwords.
- */
-export function hashRefreshToken(token: string): Buffer {
-  return createHash("sha256").update(token).digest();
-}
