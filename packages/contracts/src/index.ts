@@ -13,3 +13,4 @@ export {
 export { AiEventSchema, type AiEvent } from "./gen/materi/events/v1/ai_event_pb.js";
 export { SystemEventSchema, type SystemEvent } from "./gen/materi/events/v1/system_event_pb.js";
 export { MembershipEventSchema, type MembershipEvent } from "./gen/materi/events/v1/membership_event_pb.js";
+export { ROLES, SHARE_ROLES, isRole, atLeast, higher, canEdit, type Role, type ShareRole } from "./roles.js";

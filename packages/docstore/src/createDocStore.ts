@@ -30,11 +30,11 @@ export interface DocStoreOptions {
   redisUrl?: string;
   /** The channel to announce on, instead of one built from `redisUrl` (tests, a shared one). Default: built. */
   channel?: UpdateChannel;
-  /** Most appends group-committed in one transaction (count); default 500. */
+  /** Most appends group-committed in one statement (count); default 500. */
   maxBatch?: number;
-  /** Most update bytes group-committed in one transaction (bytes); default 8 MiB. */
+  /** Most update bytes group-committed in one statement (bytes); default 8 MiB. */
   maxBatchBytes?: number;
-  /** Hears the size of each append batch as its transaction starts (metrics, tests). Default none. */
+  /** Hears the size of each append batch as its statement is sent (metrics, tests). Default none. */
   onBatch?: (size: number) => void;
   /** Documents whose content readContent keeps ready (see ContentCache); 0 disables. Default 256. */
   contentCacheSize?: number;

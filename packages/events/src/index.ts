@@ -19,6 +19,7 @@ export { createRedisTransport, RedisTransport, type RedisTransportOptions } from
 export { createTransport } from "./transports/createTransport.js";
 export * from "./streams.js";
 export { startConsumer, type RunningConsumer } from "./consumer/startConsumer.js";
+export { tailStream, type TailStreamOptions } from "./consumer/tailStream.js";
 export {
   defaultConsumerName,
   type ConsumedEntry,

@@ -53,9 +53,9 @@ export async function startAll(env: Env): Promise<{ services: RunningService[]; 
     services.push(shield);
     const api = await startApi(loadApiConfig({ ...withPort(config.API_PORT), SHIELD_URL: shield.url }), shared);
     services.push(api);
-    const relay = await startRelay(loadRelayConfig(withPort(config.RELAY_PORT)), shared);
+    const relay = await startRelay(loadRelayConfig({ ...withPort(config.RELAY_PORT), SHIELD_URL: shield.url, API_URL: api.url }), shared);
     services.push(relay);
-    const aria = await startAria(loadAriaConfig(withPort(config.ARIA_PORT)), shared);
+    const aria = await startAria(loadAriaConfig({ ...withPort(config.ARIA_PORT), SHIELD_URL: shield.url, API_URL: api.url }), shared);
     services.push(aria);
     // Actual URLs, not configured ports: port 0 (tests) picks a free one.
     const gatewayEnv: Env = {

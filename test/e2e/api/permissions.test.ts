@@ -76,17 +76,25 @@ describe("api /internal/permissions", () => {
     expect(await roleOf(member.id)).toBe("commenter");
   });
 
-  it("drops cached answers on membership events written by another replica", async () => {
-    const other = await newTestUser(stack, "other");
+  /**
+   * A new viewer whose answer is cached, then promoted to editor in the table with no event (as
+   * another replica's write before its event arrives). The tail passes member_added first, so
+   * only what the test does next can drop the cached answer.
+   */
+  const cachedViewerWithSilentPromotion = async (label: string): Promise<TestUser> => {
+    const user = await newTestUser(stack, label);
     const since = streamNow();
-    await addMember(owner, workspaceId, other, "viewer");
-    // Let this replica's tail pass the member_added event first, so only the event below can
-    // drop the answer cached next.
+    await addMember(owner, workspaceId, user, "viewer");
     await awaitMembershipEvents(redis, since, workspaceId, 1);
     await new Promise((resolve) => setTimeout(resolve, 800));
-    expect(await roleOf(other.id)).toBe("viewer");
+    expect(await roleOf(user.id)).toBe("viewer");
+    await db.query("update api.members set role = 'editor' where workspace_id = $1 and user_id = $2", [workspaceId, user.id]);
+    return user;
+  };
+
+  it("drops cached answers on membership events written by another replica", async () => {
+    const other = await cachedViewerWithSilentPromotion("other");
     // Another replica's change: its own transaction, its event on materi:events:documents.
-    await db.query("update api.members set role = 'editor' where workspace_id = $1 and user_id = $2", [workspaceId, other.id]);
     expect(await roleOf(other.id)).toBe("viewer"); // still the cached answer
     const bus = createEventBus({ service: "api", transport, logger: createLogger({ service: "test", level: "silent" }) });
     await bus.publish(
@@ -95,5 +103,17 @@ describe("api /internal/permissions", () => {
     );
     await expect.poll(() => roleOf(other.id), { timeout: 5_000 }).toBe("editor");
     await bus.close();
+  });
+
+  it("reads the tables with fresh=true (the relay re-checking after an event), bypassing a cached answer", async () => {
+    const fresh = await cachedViewerWithSilentPromotion("fresh");
+    expect(await roleOf(fresh.id)).toBe("viewer");
+    const res = await fetch(`${stack.api.url}/internal/permissions?user_id=${fresh.id}&document_id=${documentId}&fresh=true`, { headers: { "x-service-key": SERVICE_KEY } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { role: string | null }).role).toBe("editor");
+    // And the fresh answer is what the cache holds next.
+    expect(await roleOf(fresh.id)).toBe("editor");
+    const bad = await fetch(`${stack.api.url}/internal/permissions?user_id=${fresh.id}&document_id=${documentId}&fresh=maybe`, { headers: { "x-service-key": SERVICE_KEY } });
+    expect(bad.status).toBe(400);
   });
 });

@@ -57,8 +57,10 @@ async function rebuild(args: string[], env: Record<string, string>): Promise<{ c
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
-    const failed = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
+    const failed = err as { code?: number; signal?: string; stdout?: string; stderr?: string };
+    // No exit code: killed (the timeout) or never started; say which instead of an empty stderr.
+    const why = failed.code === undefined ? `${String(err)} (signal ${failed.signal ?? "none"})` : "";
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? "", stderr: failed.stderr || why };
   }
 }
 

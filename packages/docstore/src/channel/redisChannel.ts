@@ -34,9 +34,11 @@ export function createRedisUpdateChannel(opts: RedisUpdateChannelOptions): Updat
   return new RedisUpdateChannel(opts);
 }
 
-function connect(url: string, name: string): Redis {
+function connect(url: string, name: string, autoPipelining = false): Redis {
   const redis = new Redis(url, {
     connectionName: name,
+    // The publisher: one group commit announces many appends in the same tick; one write carries them.
+    enableAutoPipelining: autoPipelining,
     // Fail a publish fast while Redis is away rather than queueing it: the append is already
     // durable and the relay resyncs by seq.
     maxRetriesPerRequest: 2,
@@ -56,7 +58,7 @@ class RedisUpdateChannel implements UpdateChannel {
   private closed = false;
 
   constructor(private readonly opts: RedisUpdateChannelOptions) {
-    this.publisher = connect(opts.url, `${opts.connectionName ?? DEFAULT_CONNECTION_NAME}-pub`);
+    this.publisher = connect(opts.url, `${opts.connectionName ?? DEFAULT_CONNECTION_NAME}-pub`, true);
   }
 
   async publish(update: StoredUpdate): Promise<void> {

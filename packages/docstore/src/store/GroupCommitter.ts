@@ -10,13 +10,13 @@ interface Waiter {
 
 export interface GroupCommitterOptions {
   db: Database;
-  /** Most appends written in one transaction (count); default 500. */
+  /** Most appends written in one statement (count); default 500. */
   maxBatch?: number;
-  /** Most update bytes written in one transaction (bytes); default 8 MiB. A larger single update still goes alone. */
+  /** Most update bytes written in one statement (bytes); default 8 MiB. A larger single update still goes alone. */
   maxBatchBytes?: number;
   /** Hears each committed batch, in commit order, after its callers are resolved. */
   onCommitted: (stored: StoredUpdate[]) => void;
-  /** Hears each transaction a batch ran in, for tests and metrics. Default none. */
+  /** Hears the size of each batch as its statement is sent, for tests and metrics. Default none. */
   onBatch?: (size: number) => void;
 }
 
@@ -24,9 +24,9 @@ const DEFAULT_MAX_BATCH = 500;
 const DEFAULT_MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 /**
- * Group commit: appends that arrive while a transaction is in flight are gathered and written by
- * the next one (one multi-row insert, one head bump per document), so a burst of N appends costs
- * a couple of commits instead of N. Appends made in the same tick share the first transaction.
+ * Group commit: appends that arrive while a commit is in flight are gathered and written by the
+ * next one (one statement: a head bump per document and a multi-row insert), so a burst of N
+ * appends costs a couple of commits instead of N. Appends made in the same tick share the first.
  * Each caller resolves after COMMIT with its own seq; when a batch fails, every caller in it
  * rejects and the rollback leaves neither rows nor a seq gap.
  */
@@ -56,7 +56,7 @@ export class GroupCommitter {
     this.draining = false;
   }
 
-  /** How many queued appends the next transaction takes: at least one, within both limits. */
+  /** How many queued appends the next statement takes: at least one, within both limits. */
   private nextBatchSize(): number {
     let bytes = 0;
     let count = 0;
@@ -72,7 +72,7 @@ export class GroupCommitter {
     let stored: StoredUpdate[];
     try {
       this.opts.onBatch?.(batch.length);
-      stored = await this.opts.db.transaction((tx) => insertUpdates(tx, batch.map((w) => w.item)));
+      stored = await insertUpdates(this.opts.db, batch.map((w) => w.item));
     } catch (err) {
       for (const waiter of batch) waiter.reject(err);
       return;

@@ -14,36 +14,43 @@ interface HeadRow {
 }
 
 /**
- * Writes `items` in the caller's transaction and returns them with their seqs, in input order.
- * One statement bumps every touched head by its count (row-locking it until COMMIT, in document
- * id order so two batches touching the same documents cannot deadlock); a second inserts all rows.
+ * Writes `items` and returns them with their seqs, in input order, in ONE statement: on its own
+ * (autocommit) it costs a single round trip and commit, which is what an acknowledged keystroke
+ * waits for. The statement bumps every touched head by its count (row-locking it, in document id
+ * order so two batches touching the same documents cannot deadlock) and inserts the rows numbered
+ * from the old head; it is atomic, so a failure leaves neither rows nor a seq gap.
  */
-export async function insertUpdates(tx: Queryable, items: readonly PendingUpdate[]): Promise<StoredUpdate[]> {
+export async function insertUpdates(db: Queryable, items: readonly PendingUpdate[]): Promise<StoredUpdate[]> {
+  const heads = await db.query<HeadRow>(
+    `with input as (
+       select * from unnest($1::uuid[], $2::bytea[], $3::text[]) with ordinality as t(document_id, update, origin, ord)
+     ),
+     counts as (select document_id, count(*)::bigint as n from input group by document_id),
+     heads as (
+       insert into docstore.heads as h (document_id, seq)
+       select document_id, n from counts order by document_id
+       on conflict (document_id) do update set seq = h.seq + excluded.seq, updated_at = now()
+       returning document_id, seq
+     ),
+     stored as (
+       insert into docstore.updates (document_id, seq, update, origin)
+       select i.document_id, h.seq - c.n + row_number() over (partition by i.document_id order by i.ord), i.update, i.origin
+         from input i join counts c using (document_id) join heads h using (document_id)
+     )
+     select document_id, seq from heads`,
+    [items.map((i) => i.documentId), items.map((i) => i.update), items.map((i) => i.origin)],
+  );
   const counts = new Map<string, number>();
   for (const item of items) counts.set(item.documentId, (counts.get(item.documentId) ?? 0) + 1);
-  const ids = [...counts.keys()].sort();
-  const heads = await tx.query<HeadRow>(
-    `insert into docstore.heads as h (document_id, seq)
-     select * from unnest($1::uuid[], $2::bigint[])
-     on conflict (document_id) do update set seq = h.seq + excluded.seq, updated_at = now()
-     returning document_id, seq`,
-    [ids, ids.map((id) => counts.get(id))],
-  );
-  // The first seq each document's items take: new head - count + 1.
+  // The same numbering as the statement's: each document's items in input order from old head + 1.
   const next = new Map<string, number>();
   for (const row of heads.rows) next.set(row.document_id, Number(row.seq) - (counts.get(row.document_id) ?? 0) + 1);
-  const stored = items.map((item) => {
+  return items.map((item) => {
     const seq = next.get(item.documentId);
     if (seq === undefined) throw new Error(`docstore: no head returned for document ${item.documentId}`);
     next.set(item.documentId, seq + 1);
     return { documentId: item.documentId, seq, update: item.update, origin: item.origin };
   });
-  await tx.query(
-    `insert into docstore.updates (document_id, seq, update, origin)
-     select * from unnest($1::uuid[], $2::bigint[], $3::bytea[], $4::text[])`,
-    [stored.map((s) => s.documentId), stored.map((s) => s.seq), stored.map((s) => s.update), stored.map((s) => s.origin)],
-  );
-  return stored;
 }
 
 interface LogRow {

@@ -44,7 +44,7 @@ describe("runMigrations on PostgreSQL", () => {
     // Unqualified names landed in the owner's schema, not in public.
     expect((await db.query("select 1 from pg_tables where tablename = 'widgets' and schemaname = 'public'")).rowCount).toBe(0);
     // The session lock went with the runners.
-    const locks = await db.query("select 1 from pg_locks where locktype = 'advisory'");
+    const locks = await db.query("select 1 from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())");
     expect(locks.rowCount).toBe(0);
   });
 

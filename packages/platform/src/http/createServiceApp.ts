@@ -4,6 +4,7 @@ import { acceptCorrelationId } from "../context/requestContext.js";
 import { installHealthRoutes, type ReadinessCheck } from "./health.js";
 import { installProblemHandler } from "./problemHandler.js";
 import { installServiceKeyGuard } from "./serviceKey.js";
+import { closeRequestlessConnectionsOnClose } from "./requestlessConnections.js";
 
 export interface ServiceAppOptions {
   /** Service name, for logs, metrics and spans. */
@@ -36,6 +37,7 @@ export function createServiceApp(options: ServiceAppOptions): FastifyInstance {
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }) as unknown as FastifyInstance;
+  closeRequestlessConnectionsOnClose(app);
   options.instrument?.(app);
   installProblemHandler(app);
   installServiceKeyGuard(app, options.serviceKeys);

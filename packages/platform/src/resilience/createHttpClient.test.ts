@@ -1,18 +1,15 @@
-import { once } from "node:events";
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import { context, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
+import { startUpstream } from "../../../../test/helpers/localUpstream.js";
 import { runWithContext } from "../context/requestContext.js";
 import { createBreaker } from "./createBreaker.js";
 import { createHttpClient, type HttpClientOptions } from "./createHttpClient.js";
 import { BreakerOpenError, HttpError } from "./errors.js";
 import { BREAKER_SETTINGS } from "./settings.js";
-
-type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
 const exporter = new InMemorySpanExporter();
 
@@ -27,28 +24,6 @@ afterAll(() => {
   propagation.disable();
 });
 beforeEach(() => exporter.reset());
-
-/** A real upstream on an ephemeral port; records what it received; closed when the test ends. */
-async function startUpstream(handler: Handler) {
-  const received: { method: string; url: string; headers: IncomingHttpHeaders; body: string }[] = [];
-  const server = createServer((req, res) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => (body += chunk));
-    req.on("end", () => {
-      received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-      handler(req, res, body);
-    });
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  onTestFinished(async () => {
-    server.closeAllConnections();
-    server.close();
-    await once(server, "close");
-  });
-  return { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
-}
 
 function clientFor(opts: HttpClientOptions) {
   const slept: number[] = [];

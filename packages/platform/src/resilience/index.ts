@@ -20,4 +20,10 @@ export {
   type HttpRequest,
   type HttpResponse,
 } from "./createHttpClient.js";
+export {
+  createServiceClient,
+  type ServiceClient,
+  type ServiceClientOptions,
+  type ServiceGet,
+} from "./createServiceClient.js";
 export { guardPool, isDatabaseConnectionFailure } from "./guardPool.js";

@@ -1,6 +1,6 @@
 import type { ApiContext } from "../context.js";
 import { apiProblem } from "../errors.js";
-import { atLeast, type Role } from "../permissions/roles.js";
+import { atLeast, type Role } from "@materi/contracts";
 import { documentAccessOf, type DocumentAccess } from "../store/permissionStore.js";
 
 /** Access with a role: what requireDocumentRole returns. */

@@ -1,6 +1,6 @@
 import type { DocumentContent } from "@materi/docstore";
 import type { ApiContext } from "../context.js";
-import type { Role } from "../permissions/roles.js";
+import type { Role } from "@materi/contracts";
 import { findDocument, type DocumentRow } from "../store/documentStore.js";
 import { documentNotFound, requireDocumentRole } from "./documentAccess.js";
 

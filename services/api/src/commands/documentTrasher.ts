@@ -1,7 +1,7 @@
 import type { ApiContext } from "../context.js";
 import { apiProblem } from "../errors.js";
 import { enqueueDocumentEvent } from "../events/documentEvents.js";
-import { atLeast, type Role } from "../permissions/roles.js";
+import { atLeast, type Role } from "@materi/contracts";
 import { lockDocument, trash, untrash, type DocumentRow } from "../store/documentStore.js";
 import { documentNotFound, requireDocumentRole } from "./documentAccess.js";
 import type { FoundDocument } from "./documentFinder.js";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ApiContext } from "../context.js";
 import { membershipProblem } from "../errors.js";
-import type { Role } from "../permissions/roles.js";
+import type { Role } from "@materi/contracts";
 import { presentInvitation, type PresentedInvitation } from "../presenters/presentInvitation.js";
 import { lockInvitationEmail, upsertInvitation, type InvitationRow } from "../store/invitationStore.js";
 import { findDirectoryUserByEmail, type DirectoryUser } from "../store/userDirectoryStore.js";

@@ -1,7 +1,7 @@
 import type { ApiContext } from "../context.js";
 import { apiProblem } from "../errors.js";
 import { enqueueMembershipEvent } from "../events/membershipEvents.js";
-import type { Role } from "../permissions/roles.js";
+import type { Role } from "@materi/contracts";
 import { presentMember, type PresentedMember } from "../presenters/presentMember.js";
 import type { PresentedInvitation } from "../presenters/presentInvitation.js";
 import { insertMember } from "../store/memberStore.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ROLES, type Role } from "../permissions/roles.js";
+import { ROLES, type Role } from "@materi/contracts";
 import { checkGrant, checkOwnerRemains } from "./memberRules.js";
 
 const allowed = (actor: Role, currentRole: Role | null, newRole: Role | null): boolean => {

@@ -1,5 +1,5 @@
 import { apiProblem } from "../errors.js";
-import { atLeast, type Role } from "../permissions/roles.js";
+import { atLeast, type Role } from "@materi/contracts";
 
 /**
  * Who may give whom which role (issue 6): admin and above manage members; a grant never exceeds

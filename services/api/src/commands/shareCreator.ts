@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ApiContext } from "../context.js";
 import { apiProblem } from "../errors.js";
 import { enqueueDocumentEvent } from "../events/documentEvents.js";
-import { atLeast, type Role, type ShareRole } from "../permissions/roles.js";
+import { atLeast, type Role, type ShareRole } from "@materi/contracts";
 import { lockDocument } from "../store/documentStore.js";
 import { upsertShare, type ShareRow } from "../store/shareStore.js";
 import type { DirectoryUser } from "../store/userDirectoryStore.js";

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { ApiContext } from "../context.js";
 import { enqueueDocumentEvent } from "../events/documentEvents.js";
-import type { ShareRole } from "../permissions/roles.js";
+import type { ShareRole } from "@materi/contracts";
 import { lockDocument } from "../store/documentStore.js";
 import { insertShareLink, type ShareLinkRow } from "../store/shareLinkStore.js";
 import { documentNotFound, requireDocumentRole } from "./documentAccess.js";

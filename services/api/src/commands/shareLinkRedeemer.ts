@@ -1,7 +1,7 @@
 import type { ApiContext } from "../context.js";
 import { apiProblem } from "../errors.js";
 import { enqueueDocumentEvent } from "../events/documentEvents.js";
-import type { ShareRole } from "../permissions/roles.js";
+import type { ShareRole } from "@materi/contracts";
 import { findLiveLinkByHash, insertLinkGrant } from "../store/shareLinkStore.js";
 import { hashLinkToken } from "./shareLinkCreator.js";
 

@@ -1,7 +1,7 @@
 import type { ApiContext } from "../context.js";
 import { apiProblem } from "../errors.js";
 import { enqueueDocumentEvent } from "../events/documentEvents.js";
-import { canEdit } from "../permissions/roles.js";
+import { canEdit } from "@materi/contracts";
 import { deleteShare, findShare, listShares, type ShareRow } from "../store/shareStore.js";
 import { findDirectoryUsers, type DirectoryUser } from "../store/userDirectoryStore.js";
 import { requireDocumentRole } from "./documentAccess.js";

@@ -1,7 +1,7 @@
 import type { Queryable } from "@materi/platform";
 import type { ApiContext } from "../context.js";
 import { apiProblem } from "../errors.js";
-import { atLeast, type Role } from "../permissions/roles.js";
+import { atLeast, type Role } from "@materi/contracts";
 import { workspaceRoleOf } from "../store/permissionStore.js";
 import { decodeCursor, type Keyset } from "../store/workspaceStore.js";
 

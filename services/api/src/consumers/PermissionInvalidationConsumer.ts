@@ -1,10 +1,9 @@
-import { setTimeout as delay } from "node:timers/promises";
 import {
   catalogDecoders,
   decodeEnvelope,
   fieldText,
-  idAtTime,
   streamName,
+  tailStream,
   type EventTransport,
   type PayloadDecoderSource,
   type RunningConsumer,
@@ -93,34 +92,17 @@ export class PermissionInvalidationConsumer {
   }
 }
 
-/** Reads `stream` after the last id seen until stopped; a failing read or entry is logged, never fatal. */
-async function tail(opts: PermissionInvalidationOptions, stream: string, signal: AbortSignal): Promise<void> {
-  const pollMs = opts.pollMs ?? 200;
+/** Reads `stream` from a little before now until stopped; a failing read or entry is logged, never fatal. */
+function tail(opts: PermissionInvalidationOptions, stream: string, signal: AbortSignal): Promise<void> {
   const decoders = opts.decoders ?? catalogDecoders;
-  let after = idAtTime(Date.now() - (opts.lookbackMs ?? 5_000));
-  let inclusive = true;
-  while (!signal.aborted) {
-    let entries: StreamEntry[] = [];
-    try {
-      entries = await opts.transport.range(stream, { start: inclusive ? after : `(${after}`, count: opts.batchSize ?? 500 });
-    } catch (err) {
-      opts.logger.warn({ err, stream }, "permission invalidation tail cannot read its stream; retrying");
-    }
-    for (const entry of entries) {
-      try {
-        await PermissionInvalidationConsumer.perform(opts.permissions, entry, decoders);
-      } catch (err) {
-        opts.logger.warn({ err, stream, entryId: entry.id }, "permission invalidation skipped an undecodable entry");
-      }
-      after = entry.id;
-      inclusive = false;
-    }
-    // A full page means more is waiting: read again at once.
-    if (entries.length < (opts.batchSize ?? 500)) await sleep(pollMs, signal);
-  }
-}
-
-/** Waits `ms`, or less when `signal` aborts (stop); never rejects. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return delay(ms, undefined, { signal }).catch(() => undefined);
+  return tailStream({
+    transport: opts.transport,
+    stream,
+    logger: opts.logger,
+    signal,
+    lookbackMs: opts.lookbackMs ?? 5_000,
+    ...(opts.pollMs === undefined ? {} : { pollMs: opts.pollMs }),
+    ...(opts.batchSize === undefined ? {} : { batchSize: opts.batchSize }),
+    onEntry: (entry) => PermissionInvalidationConsumer.perform(opts.permissions, entry, decoders),
+  });
 }

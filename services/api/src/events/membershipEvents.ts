@@ -1,9 +1,8 @@
 import { create } from "@bufbuild/protobuf";
-import { MembershipEventSchema } from "@materi/contracts";
+import { MembershipEventSchema, type Role } from "@materi/contracts";
 import { enqueueEvent } from "@materi/events";
 import type { Queryable } from "@materi/platform";
 import type { ApiContext } from "../context.js";
-import type { Role } from "../permissions/roles.js";
 
 export type MembershipAction = "member_added" | "member_role_changed" | "member_removed";
 

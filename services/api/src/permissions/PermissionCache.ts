@@ -1,4 +1,4 @@
-import type { Role } from "./roles.js";
+import type { Role } from "@materi/contracts";
 
 /** The answer of GET /internal/permissions. */
 export interface EffectivePermission {

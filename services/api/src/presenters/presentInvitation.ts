@@ -1,4 +1,4 @@
-import type { Role } from "../permissions/roles.js";
+import type { Role } from "@materi/contracts";
 import type { InvitationRow } from "../store/invitationStore.js";
 
 export interface PresentedInvitation {

@@ -1,4 +1,4 @@
-import type { Role } from "../permissions/roles.js";
+import type { Role } from "@materi/contracts";
 import type { DirectoryUser } from "../store/userDirectoryStore.js";
 import type { MemberRow } from "../store/memberStore.js";
 

@@ -1,4 +1,4 @@
-import type { Role } from "../permissions/roles.js";
+import type { Role } from "@materi/contracts";
 import type { WorkspaceRow } from "../store/workspaceStore.js";
 
 export interface PresentedWorkspace {

@@ -1,5 +1,5 @@
 import type { Queryable } from "@materi/platform";
-import { isRole, type Role } from "../permissions/roles.js";
+import { isRole, type Role } from "@materi/contracts";
 import type { Keyset } from "./workspaceStore.js";
 
 export interface InvitationRow {

@@ -3,7 +3,7 @@ import { eventTablesMigration } from "@materi/events";
 
 /**
  * The api schema (issue 6). Roles are ordered owner > admin > editor > commenter > viewer
- * (src/permissions/roles.ts); a document's effective role for a user is the highest of their
+ * (packages/contracts/src/roles.ts); a document's effective role for a user is the highest of their
  * workspace role, a direct share, and a live share link they redeemed.
  */
 export const apiMigrations: Migration[] = [

@@ -1,5 +1,5 @@
 import type { Queryable } from "@materi/platform";
-import { higher, isRole, type Role } from "../permissions/roles.js";
+import { higher, isRole, type Role } from "@materi/contracts";
 
 /** A document's workspace and whether it is in the trash, with the caller's effective role. */
 export interface DocumentAccess {

@@ -1,5 +1,5 @@
 import type { Queryable } from "@materi/platform";
-import type { ShareRole } from "../permissions/roles.js";
+import type { ShareRole } from "@materi/contracts";
 
 /** A row of api.share_links; the token itself is never stored, only its SHA-256. */
 export interface ShareLinkRow {

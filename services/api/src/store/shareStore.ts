@@ -1,5 +1,5 @@
 import type { Queryable } from "@materi/platform";
-import type { ShareRole } from "../permissions/roles.js";
+import type { ShareRole } from "@materi/contracts";
 
 /** A row of api.shares: a direct grant of a document to one user. */
 export interface ShareRow {

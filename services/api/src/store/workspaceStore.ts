@@ -1,5 +1,5 @@
 import type { Queryable } from "@materi/platform";
-import { isRole, type Role } from "../permissions/roles.js";
+import { isRole, type Role } from "@materi/contracts";
 
 /** A workspace as stored, with the caller's role when read for a member. */
 export interface WorkspaceRow {

@@ -1,4 +1,4 @@
-import { BREAKER_SETTINGS, createBreaker, createHttpClient, HttpError, type Database, type Logger } from "@materi/platform";
+import { createServiceClient, HttpError, type Database, type Logger } from "@materi/platform";
 import { findDirectoryUserByEmail, findDirectoryUserById, upsertDirectoryUser, type DirectoryUser } from "../store/userDirectoryStore.js";
 import { normalizeEmail, type UserDirectory } from "./UserDirectory.js";
 
@@ -25,26 +25,18 @@ interface ShieldUser {
  * later lookups, and lookups while Shield is down, answer locally.
  */
 export function createUserDirectory(opts: UserDirectoryOptions): UserDirectory {
-  const key = opts.serviceKeys[0];
-  const shield = createHttpClient({
-    service: "shield",
-    baseUrl: opts.shieldUrl,
-    breaker: createBreaker({ name: "shield", settings: BREAKER_SETTINGS.shield }),
-    // A lookup sits inside a user's request: fail over to "unknown" quickly instead of the
-    // retry table's minutes-long budgets.
-    retry: false,
-    timeoutMs: opts.timeoutMs ?? 2_000,
-    headers: (): Record<string, string> => (key ? { "x-service-key": key } : {}),
-  });
+  // A lookup sits inside a user's request: one quick attempt, then "unknown" (createServiceClient).
+  const shield = createServiceClient({ service: "shield", baseUrl: opts.shieldUrl, serviceKeys: opts.serviceKeys, timeoutMs: opts.timeoutMs });
 
   async function askShield(userId: string): Promise<DirectoryUser | null> {
     try {
-      const { body } = await shield.request<ShieldUser>({ method: "GET", path: `/internal/user/${encodeURIComponent(userId)}`, template: "/internal/user/:id" });
+      const body = await shield.getJson<ShieldUser>({ path: `/internal/user/${encodeURIComponent(userId)}`, template: "/internal/user/:id" });
+      if (!body) return null;
       const user = { userId: body.id, email: body.email, name: body.name };
       await upsertDirectoryUser(opts.db, user);
       return { ...user, deleted: false };
     } catch (err) {
-      if (err instanceof HttpError && (err.status === 404 || err.status === 400)) return null;
+      if (err instanceof HttpError && err.status === 400) return null;
       opts.logger.warn({ err, userId }, "Shield lookup failed; treating the user as unknown");
       return null;
     }

@@ -1,4 +1,4 @@
-import { ROLES, type Role } from "../../permissions/roles.js";
+import { ROLES, type Role } from "@materi/contracts";
 import { roleBodySchema, userRoleBodySchema, uuidSchema } from "../schemaParts.js";
 
 /** POST body: exactly one of `email` and `user_id`, and the role. */

@@ -1,5 +1,5 @@
 import type { ShareTarget } from "../../commands/shareCreator.js";
-import { SHARE_ROLES, type ShareRole } from "../../permissions/roles.js";
+import { SHARE_ROLES, type ShareRole } from "@materi/contracts";
 import { openapi } from "../openapi/openapiDocument.js";
 import { roleBodySchema, userRoleBodySchema, uuidSchema as uuid } from "../schemaParts.js";
 

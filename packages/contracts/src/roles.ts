@@ -1,4 +1,8 @@
-/** Workspace and document roles, highest first (ARCHITECTURE.md, Security). */
+/**
+ * Workspace and document roles, highest first (ARCHITECTURE.md, Security): the api decides them,
+ * and every service that reads one off the wire (`/internal/permissions`, membership events)
+ * ranks it the same way.
+ */
 export const ROLES = ["owner", "admin", "editor", "commenter", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -9,7 +13,7 @@ export type ShareRole = (typeof SHARE_ROLES)[number];
 const RANK: Record<Role, number> = { owner: 5, admin: 4, editor: 3, commenter: 2, viewer: 1 };
 
 export function isRole(value: unknown): value is Role {
-  return typeof value === "string" && value in RANK;
+  return typeof value === "string" && Object.hasOwn(RANK, value);
 }
 
 /** True when `role` is at least `required`; a missing role is below every role. */
