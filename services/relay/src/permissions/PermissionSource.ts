@@ -1,0 +1,28 @@
+/** Document roles, highest first (the api's roles). */
+export type Role = "owner" | "admin" | "editor" | "commenter" | "viewer";
+
+/** What the api said about one user on one document. */
+export interface Grant {
+  /** null: no access. */
+  role: Role | null;
+  workspaceId: string;
+}
+
+export interface PermissionSource {
+  /**
+   * The user's grant on the document; null when the document does not exist. `fresh` asks the api
+   * to bypass its cache (after a permission event). Rejects with PermissionsUnavailableError when
+   * the api cannot answer and no recent grant is cached.
+   */
+  check(userId: string, documentId: string, opts?: { fresh?: boolean }): Promise<Grant | null>;
+  close(): Promise<void>;
+}
+
+export class PermissionsUnavailableError extends Error {
+  override readonly name = "PermissionsUnavailableError";
+}
+
+/** Editors and above write; viewers and commenters get a read-only connection. */
+export function canWrite(role: Role | null): boolean {
+  return role === "owner" || role === "admin" || role === "editor";
+}
