@@ -1,3 +1,4 @@
+import { DOCSTORE_SCHEMA, docstoreMigrations } from "@materi/docstore";
 import type { RunningService, SharedRuntime } from "@materi/platform";
 import { startEventedService } from "@materi/events";
 import { buildApp } from "./app.js";
@@ -11,8 +12,12 @@ export function startAria(config: AriaConfig, shared?: SharedRuntime): Promise<R
     name: "aria",
     config,
     shared,
-    schemas: [{ owner: "aria", migrations: ariaMigrations }],
+    // The docstore schema too: `apply` writes documents, whichever of api and aria starts first.
+    schemas: [
+      { owner: "aria", migrations: ariaMigrations },
+      { owner: DOCSTORE_SCHEMA, migrations: docstoreMigrations },
+    ],
     outboxSchema: "aria",
-    build: (deps) => buildApp(config, deps),
+    build: (deps) => buildApp(config, { ...deps, db: deps.db!, registry: deps.events.registry }),
   });
 }
