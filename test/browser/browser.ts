@@ -56,6 +56,16 @@ export function editorOf(page: Page) {
   return page.locator(".ProseMirror");
 }
 
+/**
+ * Puts the caret at the end of the document, as a person would: the editor turns editable once the
+ * person's role is known, and a click before that can land the caret anywhere.
+ */
+export async function typeAtEnd(page: Page): Promise<void> {
+  await page.locator('.ProseMirror[contenteditable="true"]').waitFor({ timeout: 10_000 });
+  await editorOf(page).click();
+  await page.keyboard.press("Control+End");
+}
+
 /** Waits until the status says every local change is acknowledged by the relay. */
 export async function waitSaved(page: Page, timeout = 15_000): Promise<void> {
   await page.locator('[data-sync="saved"]').waitFor({ timeout });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { signUp, sharedDocument } from "./api.js";
-import { documentText, editorOf, newAccount, screenshot, waitSaved, type Account } from "./browser.js";
+import { documentText, editorOf, newAccount, screenshot, typeAtEnd, waitSaved, type Account } from "./browser.js";
 import { browserSuite } from "./suite.js";
 
 const suite = browserSuite("collab");
@@ -17,12 +17,11 @@ describe("canvas: real-time collaboration", () => {
     const adaPage = await open(ada, doc.path);
     const gracePage = await open(grace, doc.path);
 
-    await editorOf(adaPage).click();
+    await typeAtEnd(adaPage);
     await adaPage.keyboard.type("Ada writes the first line.");
     await editorOf(gracePage).getByText("Ada writes the first line.").waitFor({ timeout: 10_000 });
 
-    await editorOf(gracePage).click();
-    await gracePage.keyboard.press("End");
+    await typeAtEnd(gracePage);
     await gracePage.keyboard.press("Enter");
     await gracePage.keyboard.type("Grace adds a second.");
     await editorOf(adaPage).getByText("Grace adds a second.").waitFor({ timeout: 10_000 });
@@ -47,7 +46,7 @@ describe("canvas: real-time collaboration", () => {
 
     const adaPage = await open(ada, doc.path);
     const viewerPage = await open(linus, doc.path);
-    await editorOf(adaPage).click();
+    await typeAtEnd(adaPage);
     await adaPage.keyboard.type("Only editors change this.");
     await editorOf(viewerPage).getByText("Only editors change this.").waitFor({ timeout: 10_000 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { signUp, sharedDocument } from "./api.js";
-import { documentText, editorOf, newAccount, screenshot, waitSaved, type Account } from "./browser.js";
+import { documentText, editorOf, newAccount, screenshot, typeAtEnd, waitSaved, type Account } from "./browser.js";
 import { browserSuite } from "./suite.js";
 
 const suite = browserSuite("offline");
@@ -16,7 +16,7 @@ describe("canvas: offline mode", () => {
 
     const adaPage = await open(ada, doc.path);
     const gracePage = await open(grace, doc.path);
-    await editorOf(adaPage).click();
+    await typeAtEnd(adaPage);
     await adaPage.keyboard.type("Before the outage.");
     await editorOf(gracePage).getByText("Before the outage.").waitFor({ timeout: 10_000 });
     await waitSaved(adaPage);
@@ -25,8 +25,7 @@ describe("canvas: offline mode", () => {
     await suite.platform.stopRelay();
     await adaPage.locator('[data-sync="offline"]').waitFor({ timeout: 15_000 });
     await adaPage.getByText("You are offline").waitFor();
-    await editorOf(adaPage).click();
-    await adaPage.keyboard.press("End");
+    await typeAtEnd(adaPage);
     await adaPage.keyboard.type(" Written offline.");
     // y-indexeddb writes each update as it happens; give the write its moment before reloading.
     await adaPage.waitForTimeout(500);
