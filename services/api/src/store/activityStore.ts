@@ -11,22 +11,39 @@ export interface ActivityRow {
   aiTokens: number;
 }
 
-export async function insertActivityEvent(tx: Queryable, row: ActivityRow): Promise<void> {
+/** Inserts raw activity rows in one statement; a row whose event_id is already there is left as it is. */
+export async function insertActivityEvents(tx: Queryable, rows: readonly ActivityRow[]): Promise<void> {
+  if (rows.length === 0) return;
   await tx.query(
     `insert into api.activity_events (event_id, kind, workspace_id, document_id, user_id, occurred_at, ai_tokens)
-     values ($1, $2, $3, $4, $5, $6, $7) on conflict (event_id) do nothing`,
-    [row.eventId, row.kind, row.workspaceId, row.documentId, row.userId, row.occurredAt, row.aiTokens],
+     select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::timestamptz[], $7::bigint[])
+     on conflict (event_id) do nothing`,
+    [
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.workspaceId),
+      rows.map((r) => r.documentId),
+      rows.map((r) => r.userId),
+      rows.map((r) => r.occurredAt),
+      rows.map((r) => r.aiTokens),
+    ],
   );
 }
 
-export async function workspaceOfDocument(db: Queryable, documentId: string): Promise<string | null> {
-  const { rows } = await db.query<{ workspace_id: string }>("select workspace_id from api.documents where id = $1", [documentId]);
-  return rows[0]?.workspace_id ?? null;
+/** The workspace of each of `documentIds` this api knows, by document id. */
+export async function workspacesOfDocuments(db: Queryable, documentIds: readonly string[]): Promise<Map<string, string>> {
+  if (documentIds.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; workspace_id: string }>("select id, workspace_id from api.documents where id = any($1::uuid[])", [
+    [...new Set(documentIds)],
+  ]);
+  return new Map(rows.map((r) => [r.id, r.workspace_id]));
 }
 
-export async function workspaceExists(db: Queryable, workspaceId: string): Promise<boolean> {
-  const { rows } = await db.query("select 1 from api.workspaces where id = $1", [workspaceId]);
-  return rows.length > 0;
+/** Which of `workspaceIds` exist. */
+export async function existingWorkspaces(db: Queryable, workspaceIds: readonly string[]): Promise<Set<string>> {
+  if (workspaceIds.length === 0) return new Set();
+  const { rows } = await db.query<{ id: string }>("select id from api.workspaces where id = any($1::uuid[])", [[...new Set(workspaceIds)]]);
+  return new Set(rows.map((r) => r.id));
 }
 
 // Any number: one roll-up at a time across replicas, held for the batch's transaction.

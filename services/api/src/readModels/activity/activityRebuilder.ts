@@ -19,7 +19,7 @@ import {
   truncateActivity,
   waitForRollupLock,
 } from "../../store/activityStore.js";
-import { isActivityEventType, recordActivity, type ActivityInput } from "./activityRecorder.js";
+import { isActivityEventType, recordActivities, type ActivityInput } from "./activityRecorder.js";
 
 /** The retained streams the activity model is built from. */
 export const ACTIVITY_STREAMS: readonly StreamDomain[] = ["collaboration", "ai", "documents"];
@@ -101,13 +101,17 @@ async function replayStream(tx: Queryable, transport: EventTransport, stream: st
   let start = "-";
   for (;;) {
     const entries = await transport.range(stream, { start, end: "+", count: PAGE });
+    const inputs: ActivityInput[] = [];
     for (const entry of entries) {
       report.entries++;
       report.oldest_entry ??= new Date(parseId(entry.id).ms).toISOString();
       const input = await decodeActivity(entry.fields, decoders);
-      if (input && (await recordActivity(tx, input))) report.recorded++;
-      else if (input) report.skipped++;
+      if (input) inputs.push(input);
     }
+    // One page in a few statements: a retained collaboration stream holds an entry per keystroke.
+    const recorded = await recordActivities(tx, inputs);
+    report.recorded += recorded;
+    report.skipped += inputs.length - recorded;
     const last = entries.at(-1);
     if (!last || entries.length < PAGE) return report;
     const { ms, seq } = parseId(last.id);

@@ -1,7 +1,7 @@
 import type { AiEvent, CollaborationEvent, DocumentEvent, EventEnvelope } from "@materi/contracts";
 import { isUuid } from "@materi/events";
 import type { Queryable } from "@materi/platform";
-import { insertActivityEvent, workspaceExists, workspaceOfDocument, type ActivityRow } from "../../store/activityStore.js";
+import { existingWorkspaces, insertActivityEvents, workspacesOfDocuments, type ActivityRow } from "../../store/activityStore.js";
 
 /** The event types the activity read model is built from (issue 6: collaboration, ai, REST edits). */
 export const ACTIVITY_EVENT_TYPES = [
@@ -31,35 +31,43 @@ export function occurredAt(envelope: EventEnvelope): Date {
 }
 
 /**
- * Records one event as a raw activity row (idempotent by event_id). Collaboration events carry no
- * workspace: it comes from api.documents. Returns false when the event is skipped: a document or
- * workspace this api does not know (another deployment's, or already purged), or ids that are not UUIDs.
+ * Records events as raw activity rows (idempotent by event_id), in three statements whatever their
+ * number: the rebuild replays a whole retained stream, page by page. Collaboration events carry no
+ * workspace: it comes from api.documents. An event is skipped when it names a document or workspace
+ * this api does not know (another deployment's, or already purged), or ids that are not UUIDs.
+ * Returns how many made a row.
  */
-export async function recordActivity(tx: Queryable, event: ActivityInput): Promise<boolean> {
-  const row = await toRow(tx, event);
-  if (!row) return false;
-  await insertActivityEvent(tx, row);
-  return true;
+export async function recordActivities(tx: Queryable, events: readonly ActivityInput[]): Promise<number> {
+  const documentIds = events.filter(isEdit).map((e) => e.payload.documentId).filter(isUuid);
+  const workspaceIds = events.filter((e) => !isEdit(e)).map((e) => (e.payload as AiEvent).workspaceId).filter(isUuid);
+  const [workspaceOf, workspaces] = await Promise.all([workspacesOfDocuments(tx, documentIds), existingWorkspaces(tx, workspaceIds)]);
+  const rows = events.map((event) => toRow(event, workspaceOf, workspaces)).filter((row): row is ActivityRow => row !== null);
+  await insertActivityEvents(tx, rows);
+  return rows.length;
 }
 
-async function toRow(tx: Queryable, event: ActivityInput): Promise<ActivityRow | null> {
+/** One event (the live consumer); false when it is skipped. */
+export async function recordActivity(tx: Queryable, event: ActivityInput): Promise<boolean> {
+  return (await recordActivities(tx, [event])) === 1;
+}
+
+type EditInput = Extract<ActivityInput, { eventType: "collaboration.edit" | "document.created" | "document.updated" }>;
+
+function isEdit(event: ActivityInput): event is EditInput {
+  return event.eventType === "collaboration.edit" || event.eventType === "document.created" || event.eventType === "document.updated";
+}
+
+function toRow(event: ActivityInput, workspaceOf: ReadonlyMap<string, string>, workspaces: ReadonlySet<string>): ActivityRow | null {
   const at = occurredAt(event.envelope);
   const userId = isUuid(event.payload.userId) ? event.payload.userId : null;
   const documentId = isUuid(event.payload.documentId) ? event.payload.documentId : null;
   const base = { eventId: event.eventId, occurredAt: at, userId, documentId };
-  switch (event.eventType) {
-    case "collaboration.edit":
-    case "document.created":
-    case "document.updated": {
-      // Relay's events name no workspace; the api's own may name a document purged since.
-      const workspaceId = documentId ? await workspaceOfDocument(tx, documentId) : null;
-      return workspaceId ? { ...base, kind: "edit", workspaceId, aiTokens: 0 } : null;
-    }
-    case "ai.generation.completed":
-    case "ai.generation.failed": {
-      const { workspaceId, inputTokens, outputTokens } = event.payload;
-      if (!isUuid(workspaceId) || !(await workspaceExists(tx, workspaceId))) return null;
-      return { ...base, kind: "ai", workspaceId, aiTokens: Number(inputTokens + outputTokens) };
-    }
+  if (isEdit(event)) {
+    // Relay's events name no workspace; the api's own may name a document purged since.
+    const workspaceId = documentId ? workspaceOf.get(documentId) : undefined;
+    return workspaceId ? { ...base, kind: "edit", workspaceId, aiTokens: 0 } : null;
   }
+  const { workspaceId, inputTokens, outputTokens } = event.payload;
+  if (!isUuid(workspaceId) || !workspaces.has(workspaceId)) return null;
+  return { ...base, kind: "ai", workspaceId, aiTokens: Number(inputTokens + outputTokens) };
 }
