@@ -15,6 +15,7 @@ import type { FastifyInstance } from "fastify";
 import { jwksUrlOf, type ApiConfig } from "./config.js";
 import type { ApiContext } from "./context.js";
 import { createPermissionCache } from "./permissions/createPermissionCache.js";
+import { DocumentWorkspaceCache } from "./store/DocumentWorkspaceCache.js";
 import { activityRoutes } from "./routes/activity/routes.js";
 import { documentRoutes } from "./routes/documents/routes.js";
 import { internalRoutes } from "./routes/internal/routes.js";
@@ -82,6 +83,7 @@ function createApiContext(config: ApiConfig, deps: ApiDeps): ApiContext {
     verify,
     users: createUserDirectory({ db: deps.db, logger: deps.logger, shieldUrl: config.SHIELD_URL, serviceKeys: deps.serviceKeys }),
     permissions: createPermissionCache({ db: deps.db, ttlMs: config.PERMISSION_CACHE_MS }),
+    documentWorkspaces: new DocumentWorkspaceCache(),
   };
 }
 

@@ -3,6 +3,7 @@ import type { SchemaRegistry } from "@materi/events";
 import type { AccessTokenVerifier, Database, EmailPort, Logger } from "@materi/platform";
 import type { ApiConfig } from "./config.js";
 import type { PermissionCache } from "./permissions/PermissionCache.js";
+import type { DocumentWorkspaceCache } from "./store/DocumentWorkspaceCache.js";
 import type { UserDirectory } from "./users/UserDirectory.js";
 
 /** What the api's commands share: built once in buildApp, passed as `ctx` (STYLE.md §3). */
@@ -22,4 +23,6 @@ export interface ApiContext {
   users: UserDirectory;
   /** Effective document roles for /internal/permissions, invalidated by membership and share events. */
   permissions: PermissionCache;
+  /** The workspace of recently renamed documents (immutable), for the one-statement title PATCH. */
+  documentWorkspaces: DocumentWorkspaceCache;
 }

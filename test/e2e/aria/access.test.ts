@@ -83,6 +83,23 @@ describe("aria: access, quota and apply", () => {
     }
   });
 
+  it("renews a grant in the background once past half its life, and drops it as soon as the api refuses", async () => {
+    const cached = await startAriaOn(stack, { AI_ACCESS_CACHE_MS: "3000" });
+    try {
+      const leaving = await makeWorkspace(owner, [[viewer, "viewer"]]);
+      expect((await generate(viewer, { workspace_id: leaving }, cached.base)).status).toBe(200);
+      await sql(stack.api, "delete from api.members where workspace_id = $1 and user_id = $2", [leaving, viewer.id]);
+      // Within the first half the grant is trusted without asking; past it, the request still
+      // goes through on the grant and starts its renewal, whose refusal drops it long before
+      // the 3 s would have run out.
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      expect((await generate(viewer, { workspace_id: leaving }, cached.base)).status).toBe(200);
+      await expect.poll(async () => (await generate(viewer, { workspace_id: leaving }, cached.base)).status, { timeout: 1_000, interval: 50 }).toBe(404);
+    } finally {
+      await cached.close();
+    }
+  });
+
   it("refuses bad input with a 4xx problem", async () => {
     expect((await generate(owner, { operation: "dance" })).status).toBe(400);
     expect((await generate(owner, { workspace_id: "nope" })).status).toBe(400);

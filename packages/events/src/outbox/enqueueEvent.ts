@@ -22,6 +22,13 @@ export interface EnqueueSettings {
   streamPrefix?: string;
   /** Partition count; must equal the dispatchers'. Default OUTBOX_PARTITIONS (16). */
   partitions?: number;
+  /**
+   * A state change to write in the same statement as the event: one round trip, and outside a
+   * transaction one commit (the change and its event are still atomic: one statement). `sql` is a
+   * data-modifying statement with RETURNING and placeholders $1..$n for `params`; the event is
+   * written only when it returns at least one row, and its rows come back as `changed`.
+   */
+  alongside?: { sql: string; params: unknown[] };
 }
 
 /** The settings plus the event: `eventType` and its generated `payload` message. */
@@ -34,6 +41,8 @@ export interface EnqueuedEvent {
   stream: string;
   /** The outbox partition of its aggregate. */
   partition: number;
+  /** With `alongside`: the rows the change returned; empty when it changed nothing, and then no event was written. */
+  changed?: Record<string, unknown>[];
 }
 
 /**
@@ -61,11 +70,34 @@ export async function enqueueEvent(tx: Queryable, options: EnqueueEventOptions):
       schemaVersion: options.registry ? options.registry.catalogVersion(eventType) : 1,
     });
     span.setAttribute("size", bytes.length);
-    await tx.query(
-      `insert into ${schema}.outbox (partition, aggregate_id, event_id, event_type, stream, envelope)
-       values ($1, $2, $3, $4, $5, $6)`,
-      [partition, aggregateId, eventId, eventType, stream, bytes],
-    );
+    const row = [partition, aggregateId, eventId, eventType, stream, bytes];
+    if (options.alongside) {
+      const changed = await insertAlongside(tx, schema, options.alongside, row);
+      return { eventId, stream, partition, changed };
+    }
+    await tx.query(`insert into ${schema}.outbox (${OUTBOX_COLUMNS}) values ($1, $2, $3, $4, $5, $6)`, row);
     return { eventId, stream, partition };
   });
+}
+
+const OUTBOX_COLUMNS = "partition, aggregate_id, event_id, event_type, stream, envelope";
+
+/**
+ * `with change as (<sql>), event as (insert into outbox select <row> where the change returned a
+ * row) select * from change`: the outbox row's placeholders follow the change's, typed as the
+ * table's columns (an INSERT ... SELECT does not infer them).
+ */
+async function insertAlongside(tx: Queryable, schema: string, change: { sql: string; params: unknown[] }, row: unknown[]): Promise<Record<string, unknown>[]> {
+  const at = (i: number) => `$${change.params.length + i}`;
+  const { rows } = await tx.query<Record<string, unknown>>(
+    `with change as (${change.sql}),
+     event as (
+       insert into ${schema}.outbox (${OUTBOX_COLUMNS})
+       select ${at(1)}::smallint, ${at(2)}::text, ${at(3)}::uuid, ${at(4)}::text, ${at(5)}::text, ${at(6)}::bytea
+        where exists (select 1 from change)
+     )
+     select * from change`,
+    [...change.params, ...row],
+  );
+  return rows;
 }

@@ -69,6 +69,28 @@ describe("the transactional outbox on PostgreSQL and Redis", () => {
     expect(envelope).toMatchObject({ eventId: enqueued.eventId, correlationId: "req-outbox", sourceService: "api" });
   });
 
+  it("writes the row in the statement of a change alongside, only when the change returned a row", async () => {
+    prefix = uniquePrefix("outbox-alongside");
+    await tables.db.query("insert into api.documents (id, title) values ('doc-a', 'old')");
+    const rename = (from: string, to: string) =>
+      enqueueEvent(tables.db, {
+        schema: "api",
+        streamPrefix: prefix,
+        aggregateId: "doc-a",
+        eventType: "document.updated",
+        payload: documentUpdated("doc-a", 1),
+        alongside: { sql: "update api.documents set title = $2 where id = 'doc-a' and title = $1 returning id, title", params: [from, to] },
+      });
+    const missed = await rename("not the title", "new");
+    expect(missed.changed).toEqual([]);
+    expect((await tables.db.query("select 1 from api.outbox")).rowCount).toBe(0);
+
+    const done = await rename("old", "new");
+    expect(done.changed).toEqual([{ id: "doc-a", title: "new" }]);
+    const { rows } = await tables.db.query<{ event_id: string; partition: number; aggregate_id: string }>("select event_id, partition, aggregate_id from api.outbox");
+    expect(rows).toEqual([{ event_id: done.eventId, partition: partitionOf("doc-a"), aggregate_id: "doc-a" }]);
+  });
+
   it("is woken by NOTIFY at commit, appends in order and deletes what Redis acknowledged", async () => {
     prefix = uniquePrefix("outbox-notify");
     // A minute between polls: only the trigger's notification can explain a prompt delivery.

@@ -1,13 +1,15 @@
 import type { JsonObject } from "@bufbuild/protobuf";
+import { atLeast, ROLES } from "@materi/contracts";
 import type { DocumentContent } from "@materi/docstore";
 import type { ApiContext } from "../context.js";
 import { apiProblem } from "../errors.js";
-import { enqueueDocumentEvent } from "../events/documentEvents.js";
-import { findDocument, lockDocument, recordContent, updateTitle, type DocumentRow } from "../store/documentStore.js";
+import { changeWithDocumentEvent, enqueueDocumentEvent } from "../events/documentEvents.js";
+import { findDocument, lockDocument, recordContent, renameStatement, updateTitle, type DocumentRow } from "../store/documentStore.js";
+import { effectiveRole, type GrantRow } from "../store/permissionStore.js";
 import { documentNotFound, requireDocumentRole } from "./documentAccess.js";
 import { writeDocumentContent, type ContentInput } from "./documentContent.js";
 import type { FoundDocument } from "./documentFinder.js";
-import { matchesVersion } from "./documentVersion.js";
+import { matchesVersion, versionsNamed } from "./documentVersion.js";
 
 export interface DocumentUpdate {
   ctx: ApiContext;
@@ -34,6 +36,10 @@ export interface DocumentUpdate {
  */
 export async function documentUpdater(update: DocumentUpdate): Promise<FoundDocument> {
   const { ctx, userId, documentId, ifMatch } = update;
+  if (update.content === undefined && update.title !== undefined) {
+    const renamed = await renameAlone({ ...update, title: update.title });
+    if (renamed) return renamed;
+  }
   const { role } = await requireDocumentRole(ctx, { documentId, userId, required: "editor" });
   // Checked before any write, so a stale request changes nothing, content included.
   if (ifMatch !== undefined) {
@@ -52,6 +58,38 @@ export async function documentUpdater(update: DocumentUpdate): Promise<FoundDocu
   if (conflict) throw stale(row);
   // The row as the transaction left it; the content as the write read it back (read now when only the title changed).
   return { row, role, content: written ?? (await ctx.docs.readContent(documentId)) };
+}
+
+/** The roles that may PATCH a document. */
+const EDITOR_ROLES = ROLES.filter((role) => atLeast(role, "editor"));
+
+/**
+ * The common title-only PATCH as one statement outside a transaction (one round trip, one
+ * commit): the access check (editor+, as requireDocumentRole), If-Match, the rename and its
+ * `document.updated` event together, while the content for the answer is read alongside (a
+ * rename does not touch it). The event names the workspace: known from an earlier rename of the
+ * document, else from an access check first. null when the statement changed nothing (no
+ * access, trashed, If-Match stale, or the same title): the general path then answers exactly as
+ * before (404, 403, 412 with the current version, or the unchanged document).
+ */
+async function renameAlone(update: DocumentUpdate & { title: string }): Promise<FoundDocument | null> {
+  const { ctx, userId, documentId, title, ifMatch } = update;
+  let workspaceId = ctx.documentWorkspaces.get(documentId);
+  if (workspaceId === undefined) {
+    workspaceId = (await requireDocumentRole(ctx, { documentId, userId, required: "editor" })).workspaceId;
+    ctx.documentWorkspaces.remember(documentId, workspaceId);
+  }
+  const versions = ifMatch === undefined ? "any" : versionsNamed(ifMatch);
+  const change = renameStatement({ id: documentId, workspaceId, title, userId, versions: versions === "any" ? null : versions, roles: EDITOR_ROLES });
+  const event = { documentId, workspaceId, userId, action: "updated", content: { title } } as const;
+  const [rows, content] = await Promise.all([
+    changeWithDocumentEvent<DocumentRow & GrantRow>(ctx, ctx.db, change, event),
+    ctx.docs.readContent(documentId),
+  ]);
+  const row = rows[0];
+  const role = row ? effectiveRole(row) : null;
+  // The row carries the grants too; the presenter picks the document's fields only.
+  return row && role ? { row, role, content } : null;
 }
 
 /**

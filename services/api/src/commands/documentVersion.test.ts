@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeCursor, encodeCursor } from "./documentLister.js";
-import { etagOf, matchesVersion } from "./documentVersion.js";
+import { etagOf, matchesVersion, versionsNamed } from "./documentVersion.js";
 
 describe("If-Match against the document version", () => {
   it("compares strong tags, lists and *", () => {
@@ -13,6 +13,13 @@ describe("If-Match against the document version", () => {
     expect(matchesVersion('W/"3"', 3)).toBe(false);
     expect(matchesVersion('"33"', 3)).toBe(false);
     expect(matchesVersion("", 3)).toBe(false);
+    expect(matchesVersion('"03"', 3)).toBe(false);
+  });
+
+  it("lists the versions a header names, for the check in SQL", () => {
+    expect(versionsNamed(" * ")).toBe("any");
+    expect(versionsNamed('"2", W/"3", 4, "x", "03", "99999999999"')).toEqual([2, 4]);
+    expect(versionsNamed("")).toEqual([]);
   });
 });
 

@@ -1,4 +1,6 @@
+import type { Role } from "@materi/contracts";
 import type { Queryable } from "@materi/platform";
+import { grantColumns, grantsOneOf } from "./permissionStore.js";
 
 /** A row of api.documents: the metadata; the content lives in the docstore. */
 export interface DocumentRow {
@@ -48,6 +50,31 @@ export async function updateTitle(tx: Queryable, id: string, title: string, user
     [id, title, userId],
   );
   return rows[0]!;
+}
+
+/**
+ * A rename as one statement, for an event written alongside it (enqueueEvent's `alongside`),
+ * with its access check: changes the row only while the user holds one of `roles` on it (the
+ * rule of permissionStore, read in the same statement), it is live, in `workspaceId`, titled
+ * otherwise, and at one of `versions` (null: any). Returns the row as it now is with the user's
+ * grants, or no row when a condition failed.
+ */
+export function renameStatement(rename: {
+  id: string;
+  workspaceId: string;
+  title: string;
+  userId: string;
+  versions: number[] | null;
+  roles: readonly Role[];
+}): { sql: string; params: unknown[] } {
+  return {
+    sql: `update api.documents d set title = $2, version = d.version + 1, updated_at = now(), updated_by = $3
+            from (select ${grantColumns("$3")} from api.documents d where d.id = $1) a
+           where d.id = $1 and d.workspace_id = $4 and d.trashed_at is null and d.title <> $2
+             and ($5::int[] is null or d.version = any($5::int[])) and ${grantsOneOf("a", "$6")}
+       returning ${COLUMNS}, a.archived, a.member_role, a.share_role, a.link_role`,
+    params: [rename.id, rename.title, rename.userId, rename.workspaceId, rename.versions, rename.roles],
+  };
 }
 
 /**
