@@ -1,5 +1,5 @@
 import { atLeast, isRole } from "@materi/contracts";
-import { createServiceClient, type ServiceClient } from "@materi/platform";
+import { createServiceClient, ProblemError, type ServiceClient } from "@materi/platform";
 import { ariaProblem } from "../errors.js";
 
 const MAX_CACHED_GRANTS = 10_000;
@@ -16,10 +16,18 @@ export interface AccessQuestion {
  * the spec's figures for an internal service): a document needs editor or above (the text may go
  * into it), a workspace alone needs membership. Anything the caller may not see is a 404.
  */
+/** A grant the api gave, as performance.now() ms. */
+interface Grant {
+  /** Trusted until then; after it the api is asked before the request goes on. */
+  until: number;
+  /** From then on, a request the grant lets through also asks the api again in the background. */
+  refreshFrom: number;
+  refreshing: boolean;
+}
+
 export class AccessChecker {
   private readonly api: ServiceClient;
-  /** Granted questions and when the grant stops being trusted (performance.now() ms). */
-  private readonly granted = new Map<string, number>();
+  private readonly granted = new Map<string, Grant>();
   private readonly cacheMs: number;
 
   constructor(opts: { apiUrl: string; serviceKeys: readonly string[]; cacheMs: number }) {
@@ -30,18 +38,47 @@ export class AccessChecker {
   /**
    * Resolves when the user may generate here; rejects with a 404/403/503 problem otherwise. A
    * grant is trusted for `cacheMs` (AI_ACCESS_CACHE_MS), so a user generating again does not wait
-   * for the api each time; refusals are never cached, so a new member is let in at once.
+   * for the api each time; refusals are never cached, so a new member is let in at once. A grant
+   * past half its life is renewed in the background by the request it lets through, so a user
+   * generating steadily never waits for the api either, and no grant is trusted longer than
+   * `cacheMs` after the api gave it: a refusal on renewal drops it at once.
    */
   async check(question: AccessQuestion): Promise<void> {
     const key = `${question.userId}/${question.workspaceId}/${question.documentId ?? ""}`;
-    const until = this.granted.get(key);
-    if (until !== undefined && until > performance.now()) return;
+    const grant = this.granted.get(key);
+    const now = performance.now();
+    if (grant !== undefined && grant.until > now) {
+      if (grant.refreshFrom <= now && !grant.refreshing) this.renewInBackground(key, question, grant);
+      return;
+    }
+    await this.askAndRemember(key, question);
+  }
+
+  close(): Promise<void> {
+    return this.api.close();
+  }
+
+  private async askAndRemember(key: string, question: AccessQuestion): Promise<void> {
     await this.ask(question);
     if (this.cacheMs === 0) return;
     // Bounded: the oldest grant goes first (a Map iterates in insertion order).
     this.granted.delete(key);
     if (this.granted.size >= MAX_CACHED_GRANTS) this.granted.delete(this.granted.keys().next().value!);
-    this.granted.set(key, performance.now() + this.cacheMs);
+    const now = performance.now();
+    this.granted.set(key, { until: now + this.cacheMs, refreshFrom: now + this.cacheMs / 2, refreshing: false });
+  }
+
+  private renewInBackground(key: string, question: AccessQuestion, grant: Grant): void {
+    grant.refreshing = true;
+    this.askAndRemember(key, question).catch((err: unknown) => {
+      // Refused: the grant goes now. Api unreachable: it stays until it expires, then the
+      // request after that asks, and fails, in the open.
+      if (err instanceof ProblemError && err.code !== "ARIA_ERR_PERMISSIONS_UNAVAILABLE") {
+        if (this.granted.get(key) === grant) this.granted.delete(key);
+      } else {
+        grant.refreshing = false;
+      }
+    });
   }
 
   private async ask(question: AccessQuestion): Promise<void> {
@@ -53,10 +90,6 @@ export class AccessChecker {
     if (!atLeast(isRole(answer.role) ? answer.role : null, "editor")) {
       throw ariaProblem("ARIA_ERR_FORBIDDEN", `Generating for a document needs the editor role or higher; yours is ${answer.role}.`);
     }
-  }
-
-  close(): Promise<void> {
-    return this.api.close();
   }
 
   private async checkMembership(question: AccessQuestion): Promise<void> {

@@ -21,9 +21,15 @@ export interface AiEventInput {
 
 /**
  * Writes an `ai.generation.<action>` AiEvent into aria's outbox inside `tx`, so it commits with
- * the usage record it describes (materi:events:ai, read by the api's activity model).
+ * the usage record it describes (materi:events:ai, read by the api's activity model); with
+ * `alongside`, in the same statement as that record's write.
  */
-export async function enqueueAiEvent(registry: SchemaRegistry | undefined, tx: Queryable, event: AiEventInput): Promise<void> {
+export async function enqueueAiEvent(
+  registry: SchemaRegistry | undefined,
+  tx: Queryable,
+  event: AiEventInput,
+  alongside?: { sql: string; params: unknown[] },
+): Promise<void> {
   const payload = create(AiEventSchema, {
     requestId: event.requestId,
     workspaceId: event.workspaceId,
@@ -44,5 +50,6 @@ export async function enqueueAiEvent(registry: SchemaRegistry | undefined, tx: Q
     eventType: `ai.generation.${event.action}`,
     payload,
     ...(registry ? { registry } : {}),
+    ...(alongside ? { alongside } : {}),
   });
 }

@@ -25,12 +25,16 @@ export interface StartedRecord {
   operation: string;
 }
 
-export async function insertStarted(tx: Queryable, record: StartedRecord): Promise<void> {
-  await tx.query(
-    `insert into aria.usage_records (request_id, workspace_id, document_id, user_id, operation, status)
-     values ($1, $2, $3, $4, $5, 'started')`,
-    [record.requestId, record.workspaceId, record.documentId ?? null, record.userId, record.operation],
-  );
+/**
+ * The started record's insert, as a statement for enqueueEvent's `alongside`: the record and its
+ * `ai.generation.started` event in one statement, one round trip and one commit.
+ */
+export function startedRecordInsert(record: StartedRecord): { sql: string; params: unknown[] } {
+  return {
+    sql: `insert into aria.usage_records (request_id, workspace_id, document_id, user_id, operation, status)
+          values ($1, $2, $3, $4, $5, 'started') returning request_id`,
+    params: [record.requestId, record.workspaceId, record.documentId ?? null, record.userId, record.operation],
+  };
 }
 
 export interface FinishedRecord {
