@@ -2,6 +2,7 @@ import type { Connection, Document } from "@hocuspocus/server";
 import type { DocStore, StoredUpdate } from "@materi/docstore";
 import { runWithTraceparent, SpanNames, withSpan, type Logger } from "@materi/platform";
 import * as Y from "yjs";
+import { appliesCleanly } from "./appliesCleanly.js";
 import { CloseCodes, CloseError, closeSocket, type CloseCode } from "../collab/closeCodes.js";
 import { SYNC_STEP2, type ClientFrame } from "../collab/frames.js";
 import type { SocketContext } from "../collab/SocketContext.js";
@@ -102,22 +103,5 @@ export class DurableAppends {
     this.opts.metrics.closedConnections.inc({ reason });
     closeSocket(context.socket, close);
     return new CloseError(close, detail);
-  }
-}
-
-/**
- * Whether the bytes integrate into an empty document without throwing. Checked before the append:
- * bytes that decode but cannot be applied would otherwise sit in the log and break every load.
- */
-function appliesCleanly(update: Uint8Array): boolean {
-  // A fixed guid: a generated one costs ~30 crypto.getRandomValues calls, per update.
-  const scratch = new Y.Doc({ gc: false, guid: "relay-update-check" });
-  try {
-    Y.applyUpdate(scratch, update);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    scratch.destroy();
   }
 }
