@@ -237,6 +237,19 @@ export interface ConnectProviderOptions {
 }
 
 /**
+ * `ws` as the provider's WebSocket. The provider drops its own handlers before closing a socket, and
+ * closing one still connecting makes `ws` emit an 'error' nobody hears, which Node throws as an
+ * uncaught exception (seen when a test closes a client that is reconnecting). Errors still reach the
+ * provider's handlers while they are set.
+ */
+class ProviderWebSocket extends WebSocket {
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args);
+    this.on("error", () => undefined);
+  }
+}
+
+/**
  * Opens an unmodified @hocuspocus/provider (HocuspocusProviderWebsocket with `ws` as the
  * WebSocket, then `attach()`), waiting as `waitFor` says.
  */
@@ -244,7 +257,7 @@ export async function connectProvider(options: ConnectProviderOptions): Promise<
   const doc = options.doc ?? new Y.Doc();
   const socket = new HocuspocusProviderWebsocket({
     url: options.url,
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: ProviderWebSocket as unknown as typeof globalThis.WebSocket,
     minDelay: 100,
     maxDelay: 1_000,
     delay: 100,
