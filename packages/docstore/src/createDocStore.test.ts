@@ -110,6 +110,13 @@ describe("append", () => {
     expect((await store.append(id, textUpdate("kept"), "test")).seq).toBe(1);
   });
 
+  it("reads the heads of many documents at once, leaving out those without updates", async () => {
+    const [a, b, none] = [randomUUID(), randomUUID(), randomUUID()];
+    await Promise.all([store.append(a, textUpdate("a1"), "test"), store.append(a, textUpdate("a2"), "test"), store.append(b, textUpdate("b1"), "test")]);
+    expect(await store.heads([a, b, none])).toEqual(new Map([[a, 2], [b, 1]]));
+    expect(await store.heads([])).toEqual(new Map());
+  });
+
   it("refuses bytes that are not a Yjs update, a bad id or origin, storing nothing", async () => {
     const id = randomUUID();
     await expect(store.append(id, new Uint8Array([1, 2, 3, 4, 5]), "test")).rejects.toThrow(InvalidUpdateError);

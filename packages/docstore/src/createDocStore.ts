@@ -9,7 +9,7 @@ import { ContentCache } from "./store/ContentCache.js";
 import { GroupCommitter } from "./store/GroupCommitter.js";
 import { loadDocument } from "./store/loadDocument.js";
 import { insertRevision, selectRevision, selectRevisions } from "./store/revisionStore.js";
-import { readSince } from "./store/updateLog.js";
+import { readHeads, readSince } from "./store/updateLog.js";
 import { checkDocumentId, checkOrigin, checkUpdate } from "./store/validate.js";
 import type {
   DocStore,
@@ -79,6 +79,10 @@ class PostgresDocStore implements DocStore {
 
   load(documentId: string): Promise<LoadedDocument> {
     return loadDocument(this.db, checkDocumentId(documentId));
+  }
+
+  heads(documentIds: readonly string[]): Promise<Map<string, number>> {
+    return readHeads(this.db, documentIds.map(checkDocumentId));
   }
 
   async updatesSince(documentId: string, afterSeq: number): Promise<StoredUpdate[]> {

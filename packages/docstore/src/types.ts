@@ -83,6 +83,8 @@ export interface DocStore {
    * either way (Yjs updates are idempotent), and the last seq is still the head.
    */
   updatesSince(documentId: string, afterSeq: number): Promise<StoredUpdate[]>;
+  /** The head seq of each of `documentIds` that has updates, in one statement (a follower checking many at once). */
+  heads(documentIds: readonly string[]): Promise<Map<string, number>>;
   /** The content as ProseMirror JSON, Markdown and text. */
   readContent(documentId: string): Promise<DocumentContent>;
   /**

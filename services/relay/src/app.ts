@@ -43,7 +43,7 @@ export async function buildApp(config: RelayConfig, deps: RelayDeps): Promise<Fa
   });
   const ctx = createRelayContext(config, deps, () => followers.resyncAll());
   const followers = new DocumentFollowers(ctx.docs, ctx.logger, ctx.metrics);
-  const headCheck = startHeadCheck({ db: deps.db, followers, logger: ctx.logger, intervalMs: config.RELAY_HEAD_CHECK_MS });
+  const headCheck = startHeadCheck({ docs: ctx.docs, followers, logger: ctx.logger, intervalMs: config.RELAY_HEAD_CHECK_MS });
   const live = new LiveConnections();
   const events = createCollaborationEvents(ctx.bus, ctx.logger, config.RELAY_PRESENCE_SAMPLE_MS);
   const appends = new DurableAppends({

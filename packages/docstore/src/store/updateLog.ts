@@ -53,6 +53,16 @@ export async function insertUpdates(db: Queryable, items: readonly PendingUpdate
   });
 }
 
+/** Head seqs of the documents among `ids` that have any update. */
+export async function readHeads(db: Queryable, ids: readonly string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<{ document_id: string; seq: string }>(
+    "select document_id::text, seq::text from docstore.heads where document_id = any($1::uuid[])",
+    [ids],
+  );
+  return new Map(rows.map((row) => [row.document_id, Number(row.seq)]));
+}
+
 interface LogRow {
   kind: "snapshot" | "update";
   seq: string;

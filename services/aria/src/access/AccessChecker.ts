@@ -1,6 +1,7 @@
 import { atLeast, isRole } from "@materi/contracts";
 import { createServiceClient, ProblemError, type ServiceClient } from "@materi/platform";
 import { ariaProblem } from "../errors.js";
+import { RefreshAheadCache } from "../generation/RefreshAheadCache.js";
 
 const MAX_CACHED_GRANTS = 10_000;
 
@@ -16,22 +17,12 @@ export interface AccessQuestion {
  * the spec's figures for an internal service): a document needs editor or above (the text may go
  * into it), a workspace alone needs membership. Anything the caller may not see is a 404.
  */
-/** A grant the api gave, as performance.now() ms. */
-interface Grant {
-  /** Trusted until then; after it the api is asked before the request goes on. */
-  until: number;
-  /** From then on, a request the grant lets through also asks the api again in the background. */
-  refreshFrom: number;
-  refreshing: boolean;
-}
-
 export class AccessChecker {
   private readonly api: ServiceClient;
-  private readonly granted = new Map<string, Grant>();
-  private readonly cacheMs: number;
+  private readonly granted: RefreshAheadCache<void>;
 
   constructor(opts: { apiUrl: string; serviceKeys: readonly string[]; cacheMs: number }) {
-    this.cacheMs = opts.cacheMs;
+    this.granted = new RefreshAheadCache(opts.cacheMs, MAX_CACHED_GRANTS);
     this.api = createServiceClient({ service: "api", baseUrl: opts.apiUrl, serviceKeys: opts.serviceKeys });
   }
 
@@ -43,42 +34,17 @@ export class AccessChecker {
    * generating steadily never waits for the api either, and no grant is trusted longer than
    * `cacheMs` after the api gave it: a refusal on renewal drops it at once.
    */
-  async check(question: AccessQuestion): Promise<void> {
+  check(question: AccessQuestion): Promise<void> {
     const key = `${question.userId}/${question.workspaceId}/${question.documentId ?? ""}`;
-    const grant = this.granted.get(key);
-    const now = performance.now();
-    if (grant !== undefined && grant.until > now) {
-      if (grant.refreshFrom <= now && !grant.refreshing) this.renewInBackground(key, question, grant);
-      return;
-    }
-    await this.askAndRemember(key, question);
+    return this.granted.get(key, () => this.ask(question), {
+      // Refused: the grant goes now. Api unreachable: it stays until it expires, then the request
+      // after that asks, and fails, in the open.
+      onRefreshError: (err) => (err instanceof ProblemError && err.code !== "ARIA_ERR_PERMISSIONS_UNAVAILABLE" ? "drop" : "keep"),
+    });
   }
 
   close(): Promise<void> {
     return this.api.close();
-  }
-
-  private async askAndRemember(key: string, question: AccessQuestion): Promise<void> {
-    await this.ask(question);
-    if (this.cacheMs === 0) return;
-    // Bounded: the oldest grant goes first (a Map iterates in insertion order).
-    this.granted.delete(key);
-    if (this.granted.size >= MAX_CACHED_GRANTS) this.granted.delete(this.granted.keys().next().value!);
-    const now = performance.now();
-    this.granted.set(key, { until: now + this.cacheMs, refreshFrom: now + this.cacheMs / 2, refreshing: false });
-  }
-
-  private renewInBackground(key: string, question: AccessQuestion, grant: Grant): void {
-    grant.refreshing = true;
-    this.askAndRemember(key, question).catch((err: unknown) => {
-      // Refused: the grant goes now. Api unreachable: it stays until it expires, then the
-      // request after that asks, and fails, in the open.
-      if (err instanceof ProblemError && err.code !== "ARIA_ERR_PERMISSIONS_UNAVAILABLE") {
-        if (this.granted.get(key) === grant) this.granted.delete(key);
-      } else {
-        grant.refreshing = false;
-      }
-    });
   }
 
   private async ask(question: AccessQuestion): Promise<void> {

@@ -1,16 +1,11 @@
 import type { Queryable } from "@materi/platform";
 import { quotaStateOf, type QuotaState } from "../store/usageStore.js";
+import { RefreshAheadCache } from "./RefreshAheadCache.js";
 
 interface Reading {
   state: QuotaState;
   /** UTC day the reading belongs to, "YYYY-MM-DD". */
   day: string;
-  /** performance.now() ms after which the reading is no longer trusted: the database is asked first. */
-  freshUntil: number;
-  /** performance.now() ms after which a request that uses the reading also re-reads it in the background. */
-  refreshFrom: number;
-  /** A background re-read is under way. */
-  refreshing: boolean;
   /** Tokens this replica finished since the reading, not yet in `state.used`. */
   sinceRead: number;
 }
@@ -27,47 +22,30 @@ const MAX_WORKSPACES = 10_000;
  * the limit completes, and replicas learn of each other's usage within `ttlMs`.
  */
 export class QuotaGauge {
-  private readonly readings = new Map<string, Reading>();
+  private readonly readings: RefreshAheadCache<Reading>;
 
   constructor(
     private readonly db: Queryable,
     private readonly defaultLimit: number,
-    private readonly ttlMs: number,
-  ) {}
+    ttlMs: number,
+  ) {
+    this.readings = new RefreshAheadCache(ttlMs, MAX_WORKSPACES);
+  }
 
   async stateOf(workspaceId: string): Promise<QuotaState> {
     const day = utcDay();
-    const known = this.readings.get(workspaceId);
-    const now = performance.now();
-    if (known && known.day === day && known.freshUntil > now) {
-      if (known.refreshFrom <= now && !known.refreshing) this.refreshInBackground(workspaceId, known);
-      return { used: known.state.used + known.sinceRead, limit: known.state.limit };
-    }
-    return (await this.read(workspaceId, day)).state;
+    const reading = await this.readings.get(workspaceId, () => this.read(workspaceId, day), { usable: (known) => known.day === day });
+    return { used: reading.state.used + reading.sinceRead, limit: reading.state.limit };
   }
 
   /** Adds tokens this replica has just recorded for the workspace. */
   spent(workspaceId: string, tokens: number): void {
-    const known = this.readings.get(workspaceId);
+    const known = this.readings.peek(workspaceId);
     if (known) known.sinceRead += tokens;
   }
 
   private async read(workspaceId: string, day: string): Promise<Reading> {
-    const state = await quotaStateOf(this.db, workspaceId, this.defaultLimit);
-    const now = performance.now();
-    const reading: Reading = { state, day, freshUntil: now + this.ttlMs, refreshFrom: now + this.ttlMs / 2, refreshing: false, sinceRead: 0 };
-    this.readings.delete(workspaceId);
-    if (this.readings.size >= MAX_WORKSPACES) this.readings.delete(this.readings.keys().next().value!);
-    this.readings.set(workspaceId, reading);
-    return reading;
-  }
-
-  private refreshInBackground(workspaceId: string, known: Reading): void {
-    known.refreshing = true;
-    this.read(workspaceId, known.day).catch(() => {
-      // The reading stays until it expires; the request after that reads, and fails, in the open.
-      known.refreshing = false;
-    });
+    return { state: await quotaStateOf(this.db, workspaceId, this.defaultLimit), day, sinceRead: 0 };
   }
 }
 

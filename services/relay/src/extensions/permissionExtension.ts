@@ -4,7 +4,8 @@ import { isUuid } from "@materi/events";
 import type { Logger } from "@materi/platform";
 import { CloseCodes, CloseError } from "../collab/closeCodes.js";
 import type { SocketContext } from "../collab/SocketContext.js";
-import { canWrite, PermissionsUnavailableError, type PermissionSource } from "../permissions/PermissionSource.js";
+import { PermissionsUnavailableError, type PermissionSource } from "../permissions/PermissionSource.js";
+import { canEdit } from "@materi/contracts";
 
 /**
  * A document is subscribed only once the api grants at least viewer; viewers and commenters get a
@@ -28,7 +29,7 @@ export function permissionExtension(permissions: PermissionSource, logger: Logge
         throw err;
       }
       if (!grant || grant.role === null) throw new CloseError(CloseCodes.forbidden, "no access to this document");
-      data.connectionConfig.readOnly = !canWrite(grant.role);
+      data.connectionConfig.readOnly = !canEdit(grant.role);
       // Merged by hocuspocus into the context the connection keeps (see authExtension).
       return { grant, sessionId: randomUUID() };
     },

@@ -1,5 +1,4 @@
-/** Document roles, highest first (the api's roles). */
-export type Role = "owner" | "admin" | "editor" | "commenter" | "viewer";
+import type { Role } from "@materi/contracts";
 
 /** What the api said about one user on one document. */
 export interface Grant {
@@ -20,9 +19,4 @@ export interface PermissionSource {
 
 export class PermissionsUnavailableError extends Error {
   override readonly name = "PermissionsUnavailableError";
-}
-
-/** Editors and above write; viewers and commenters get a read-only connection. */
-export function canWrite(role: Role | null): boolean {
-  return role === "owner" || role === "admin" || role === "editor";
 }

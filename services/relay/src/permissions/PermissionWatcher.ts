@@ -11,7 +11,8 @@ import type { Logger } from "@materi/platform";
 import { CloseCodes, closeSocket } from "../collab/closeCodes.js";
 import type { LiveConnection, LiveConnections } from "../collab/LiveConnections.js";
 import type { RelayMetrics } from "../metrics/relayMetrics.js";
-import { canWrite, type PermissionSource } from "./PermissionSource.js";
+import { type PermissionSource } from "./PermissionSource.js";
+import { canEdit } from "@materi/contracts";
 
 export interface PermissionWatcherOptions {
   transport: EventTransport;
@@ -98,7 +99,7 @@ async function recheck(affected: readonly LiveConnection[], opts: PermissionWatc
           return;
         }
         live.context.grant = grant;
-        live.connection.readOnly = !canWrite(grant.role);
+        live.connection.readOnly = !canEdit(grant.role);
       } catch (err) {
         opts.logger.warn({ err, userId, documentId: live.documentId }, "relay could not re-check a session; keeping it as it is");
       }

@@ -1,6 +1,7 @@
 import { createServiceClient, HttpError, type Logger } from "@materi/platform";
 import { GrantCache } from "./GrantCache.js";
-import { PermissionsUnavailableError, type Grant, type PermissionSource, type Role } from "./PermissionSource.js";
+import type { Role } from "@materi/contracts";
+import { PermissionsUnavailableError, type Grant, type PermissionSource } from "./PermissionSource.js";
 
 export interface ApiPermissionsOptions {
   apiUrl: string;
