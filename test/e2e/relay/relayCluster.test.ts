@@ -89,6 +89,9 @@ describe("relay: two instances", () => {
     const victim = stack.relays[0]!;
     const typist = await connectProvider({ url: victim.wsUrl, documentId: doc.id, token: editor.token, reconnect: false });
     open.push(typist);
+    // The provider counts the handshake as one unsynced change; its acknowledgement is not an
+    // update's. Count from a settled connection, so each drop below is one update acknowledged.
+    await typist.acknowledged();
     let acked = 0;
     let last = typist.provider.unsyncedChanges;
     typist.provider.on("unsyncedChanges", ({ number }: { number: number }) => {
